@@ -1,0 +1,52 @@
+"""geo: border-incident mapping and analysis for Balochistan and Sistan and Baluchestan.
+
+The public API is imported lazily, so that ``import geo`` stays fast and a command that
+needs only part of it does not load matplotlib or folium.
+
+Examples
+--------
+>>> import geo
+>>> geo.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    "analyze": "geo.analysis",
+    "summarize": "geo.analysis",
+    "border_distance": "geo.distance",
+    "border_corridor": "geo.corridor",
+    "geocode": "geo.geocode",
+    "read_incidents": "geo.io",
+    "write_incidents": "geo.io",
+    "incident_map": "geo.webmap",
+    "plot_overview": "geo.plot",
+    "plot_distance": "geo.plot",
+    "plot_timeline": "geo.plot",
+    "build": "geo.build",
+    "boundaries": "geo.boundaries",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        msg = f"module 'geo' has no attribute {name!r}"
+        raise AttributeError(msg)
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"geo.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,79 @@
+"""The ``geo`` command group: version, log level, and one-line errors for user mistakes.
+
+Commands live one per module in this package and are imported only when used, so that
+``geo --help`` is quick. A module ``geo.cli.<name>`` defines a click command ``cli``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from geo import __version__
+from geo.errors import GeoError
+
+# command name -> module holding its ``cli``; listed in the order of a typical session
+COMMANDS = {
+    "build": "geo.cli.build",
+    "geocode": "geo.cli.geocode",
+    "analyze": "geo.cli.analyze",
+    "summary": "geo.cli.summary",
+    "map": "geo.cli.map",
+    "figure": "geo.cli.figure",
+    "boundaries": "geo.cli.boundaries",
+}
+
+logger = logging.getLogger("geo")
+
+
+class _GeoGroup(click.Group):
+    """A group whose commands are imported lazily and whose user errors print one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, module in COMMANDS.items() if importlib.util.find_spec(module)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMANDS.get(cmd_name)
+        if module_name is None or importlib.util.find_spec(module_name) is None:
+            return None
+        return importlib.import_module(module_name).cli
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GeoError as err:
+            if logger.isEnabledFor(logging.DEBUG):
+                traceback.print_exc()
+            click.echo(f"geo: error: {err}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("geo: interrupted; no partial output was left behind", err=True)
+            ctx.exit(130)
+
+
+def _configure_logging(verbose: int, quiet: int) -> None:
+    level = logging.INFO - 10 * verbose + 10 * quiet
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.handlers[:] = [handler]
+    logger.setLevel(max(logging.DEBUG, min(level, logging.CRITICAL)))
+    logger.propagate = False
+
+
+@click.group(cls=_GeoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="geo")
+@click.option("-v", "--verbose", count=True, help="More log output; -v also shows tracebacks.")
+@click.option("-q", "--quiet", count=True, help="Less log output; -q shows warnings and errors only.")
+def main(verbose: int, quiet: int) -> None:
+    """Map and measure border incidents in Balochistan and Sistan and Baluchestan.
+
+    Run `geo build` to write the interactive map, the analysis table and the report
+    figures for the bundled incidents into maps/. Every command works offline.
+    """
+    _configure_logging(verbose, quiet)

@@ -1,0 +1,68 @@
+"""The errors geo raises for user mistakes and bad data.
+
+Every message names the argument or the file, record and field, and what is allowed, so
+that the command line can print it as one line without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class GeoError(Exception):
+    """Base class of every error caused by the user's input or options."""
+
+
+class GeoValueError(GeoError, ValueError):
+    """An argument has a value outside the allowed ones."""
+
+
+class BorderSourceError(GeoValueError):
+    """An unknown border source was asked for."""
+
+
+class DataError(GeoValueError):
+    """A data file or one of its records cannot be used.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what would be allowed.
+    path : str, optional
+        The file.
+    record : str or int, optional
+        The row number or id of the record.
+    field : str, optional
+        The field (column or property).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        record: str | int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.path = path
+        self.record = record
+        self.field = field
+        self.reason = message
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if record is not None:
+            where.append(f"record {record}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(f"{': '.join(where)}: {message}" if where else message)
+
+
+class InputFileError(DataError):
+    """A file cannot be found, opened or parsed."""
+
+
+class GeocodeError(GeoValueError):
+    """A place name cannot be geocoded without guessing."""
+
+
+class OptionalDependencyError(GeoError, ImportError):
+    """A feature needs a package that is not installed."""
