@@ -1,0 +1,100 @@
+"""Shared fixtures: the bundled data and a headless Chromium driven by Playwright.
+
+Browser tests skip when Chromium or Playwright is missing, except where the environment
+variable ``GEO_REQUIRE_BROWSER=1`` is set (``.ci/run`` sets it): there a missing browser
+fails the run, so that CI can never pass with its browser tests skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _browser_missing(reason: str) -> None:
+    if os.environ.get("GEO_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"GEO_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_executable() -> str | None:
+    """Return Debian's Chromium (or ``$GEO_CHROMIUM``), or None when absent."""
+    return os.environ.get("GEO_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium browser (Playwright ``Browser``) shared by the session."""
+    executable = chromium_executable()
+    if executable is None:
+        _browser_missing("Chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_missing("Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+class OfflinePage:
+    """A page whose every request to a network host is blocked and recorded."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("dialog", self._on_dialog)
+
+    def _on_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[OfflinePage]:
+    """A fresh page with the network blocked; ``.blocked`` lists refused requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+    page = context.new_page()
+    wrapper = OfflinePage(page)
+    context.route("**/*", wrapper.route)
+    try:
+        yield wrapper
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The checkout's top folder."""
+    return REPO
