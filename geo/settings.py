@@ -9,6 +9,8 @@ Examples
 
 from __future__ import annotations
 
+import os
+
 #: Border line used when no ``border=`` is given; one of ``geo.boundaries.BORDER_SOURCES``.
 DEFAULT_BORDER: str = "osm"
 
@@ -23,3 +25,16 @@ DEFAULT_OUT_DIR: str = "maps"
 
 #: Decimal places for coordinates written to GeoJSON (6 is about 0.1 m).
 COORDINATE_DECIMALS: int = 6
+
+#: Threads for vectorised geodesic work; None means one per available core.
+THREADS: int | None = None
+
+
+def threads() -> int:
+    """Return the number of worker threads to use (``THREADS`` or the usable cores)."""
+    if THREADS is not None:
+        return max(1, int(THREADS))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,321 @@
+"""Border proximity analysis: province, distance, side, band and uncertainty per incident.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> points = gpd.GeoDataFrame(
+...     {"id": ["a", "b"], "precision_km": [5.0, 0.0]},
+...     geometry=[Point(62.5, 27.0), Point(61.2, 29.5)], crs="EPSG:4326",
+... )
+>>> result = analyze(points)
+>>> result[["country", "admin1", "border_side", "distance_band"]].values.tolist()
+[['PAK', 'Balochistan', 'PAK', '0–10 km'], ['IRN', 'Sistan and Baluchestan', 'IRN', '10–25 km']]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import settings
+from geo.distance import PreparedLine, nearest_border_points, point_coordinates
+from geo.errors import GeoValueError
+
+#: Columns that ``analyze`` adds, in order.
+ANALYSIS_COLUMNS = (
+    "country",
+    "admin1",
+    "admin1_code",
+    "admin1_snapped",
+    "outside_provinces",
+    "admin1_mismatch",
+    "border_distance_km",
+    "border_side",
+    "nearest_border_lon",
+    "nearest_border_lat",
+    "border_bearing_deg",
+    "distance_band",
+    "border_distance_min_km",
+    "border_distance_max_km",
+    "border_source_spread_km",
+)
+
+#: ISO3 of the country on each side of the border walked from the tripoint to Gwatar Bay.
+LEFT_SIDE, RIGHT_SIDE = "PAK", "IRN"
+
+
+def band_labels(bands: Sequence[float]) -> list[str]:
+    """Labels of the distance bands, from the band edges in km.
+
+    Examples
+    --------
+    >>> band_labels((10, 25))
+    ['0–10 km', '10–25 km', '25+ km']
+    """
+    edges = [0, *bands]
+    labels = [f"{_fmt(lo)}–{_fmt(hi)} km" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    return [*labels, f"{_fmt(edges[-1])}+ km"]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _check_bands(bands: Sequence[float]) -> tuple[float, ...]:
+    try:
+        values = tuple(float(b) for b in bands)
+    except (TypeError, ValueError):
+        raise GeoValueError(f"bands must be numbers of km, not {bands!r}") from None
+    if not values or any(not np.isfinite(v) or v <= 0 for v in values) or list(values) != sorted(set(values)):
+        raise GeoValueError(f"bands must be increasing positive km such as (10, 25, 50, 100), not {bands!r}")
+    return values
+
+
+def distance_band(distance_km: pd.Series, bands: Sequence[float] = settings.DEFAULT_BANDS_KM) -> pd.Series:
+    """Label each distance with its band: '0–10 km', ..., '100+ km'.
+
+    A distance on a band's edge belongs to the lower band. Missing distances stay missing.
+
+    Examples
+    --------
+    >>> distance_band(pd.Series([0.0, 10.0, 10.5, 250.0])).tolist()
+    ['0–10 km', '0–10 km', '10–25 km', '100+ km']
+    """
+    edges = _check_bands(bands)
+    labels = np.array(band_labels(edges), dtype=object)
+    values = distance_km.to_numpy(dtype=float)
+    index = np.searchsorted(np.asarray(edges), values, side="left")
+    out = np.where(np.isnan(values), None, labels[np.minimum(index, len(labels) - 1)])
+    return pd.Series(out, index=distance_km.index, name="distance_band", dtype=object)
+
+
+def _normalise_name(value: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(value).lower())
+
+
+@functools.lru_cache(maxsize=1)
+def _province_lookup() -> tuple[gpd.GeoDataFrame, shapely.STRtree, list[list[PreparedLine]]]:
+    from geo.boundaries import provinces
+
+    table = provinces().reset_index(drop=True)
+    tree = shapely.STRtree(table.geometry.to_numpy())
+    rings = []
+    for geom in table.geometry:
+        parts = getattr(geom, "geoms", [geom])
+        coords = [np.asarray(r.coords) for poly in parts for r in (poly.exterior, *poly.interiors)]
+        rings.append([PreparedLine(c[:, 0], c[:, 1]) for c in coords])
+    return table, tree, rings
+
+
+def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -> pd.DataFrame:
+    """Country and province of each point, snapping near misses to the nearest province.
+
+    Points inside a province take it. Points outside every province but within
+    ``snap_km`` (geodesic) of one, such as coastal towns on a coarse coastline, take the
+    nearest with ``admin1_snapped=True``. The rest get missing values and
+    ``outside_provinces=True``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index-aligned: ``country``, ``admin1``, ``admin1_code``, ``admin1_snapped``,
+        ``outside_provinces``.
+    """
+    table, tree, rings = _province_lookup()
+    lon, lat, valid = point_coordinates(points)
+    n = len(lon)
+    found = np.full(n, -1, dtype=np.int64)
+    geoms = shapely.points(np.where(valid, lon, 0.0), np.where(valid, lat, 0.0))
+    point_idx, province_idx = tree.query(geoms, predicate="intersects")
+    keep = valid[point_idx]
+    found[point_idx[keep]] = province_idx[keep]
+    snapped = np.zeros(n, dtype=bool)
+    loose = np.flatnonzero(valid & (found < 0))
+    if len(loose) and snap_km > 0:
+        # Prefilter in degrees with a bound that can only over-include: a geodesic of
+        # snap_km spans at most snap_km / (110.5 km * cos(lat)) degrees here.
+        reach = snap_km / (110.5 * np.cos(np.radians(np.minimum(np.abs(lat[loose]) + 1.0, 89.0))))
+        pairs = tree.query(geoms[loose], predicate="dwithin", distance=reach)
+        best = np.full(len(loose), np.inf)
+        for province in np.unique(pairs[1]):
+            members = pairs[0][pairs[1] == province]
+            distance = np.min(
+                [ring.nearest(lon[loose][members], lat[loose][members]).distance_m for ring in rings[province]],
+                axis=0,
+            )
+            closer = (distance <= snap_km * 1000.0) & (distance < best[members])
+            best[members[closer]] = distance[closer]
+            found[loose[members[closer]]] = province
+        snapped[loose[np.isfinite(best)]] = True
+    has = found >= 0
+    pick = np.where(has, found, 0)
+    out = pd.DataFrame(index=points.index)
+    out["country"] = np.where(has, table["country"].to_numpy()[pick], None)
+    out["admin1"] = np.where(has, table["name"].to_numpy()[pick], None)
+    out["admin1_code"] = np.where(has, table["iso_3166_2"].to_numpy()[pick], None)
+    out["admin1_snapped"] = snapped
+    out["outside_provinces"] = valid & ~has
+    return out
+
+
+def _admin1_mismatch(stated: pd.Series, computed_code: pd.Series) -> pd.Series:
+    """True where a stated province names a different province than the computed one."""
+    table, _, _ = _province_lookup()
+    names = {
+        row.iso_3166_2: {_normalise_name(n) for n in [row.name, row.iso_3166_2, *(row.alt_names or [])]}
+        for row in table.itertuples()
+    }
+    valid_keys = [f"{code}|{name}" for code, aliases in names.items() for name in aliases]
+    stated_norm = stated.astype("string").str.lower().str.replace(r"[^a-z0-9]", "", regex=True)
+    keys = computed_code.astype("string") + "|" + stated_norm
+    mismatch = stated_norm.fillna("").ne("") & computed_code.notna() & ~keys.isin(valid_keys).fillna(False)
+    return mismatch.astype(bool).rename("admin1_mismatch")
+
+
+def analyze(
+    incidents: gpd.GeoDataFrame,
+    border: str = settings.DEFAULT_BORDER,
+    bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
+) -> gpd.GeoDataFrame:
+    """Measure each incident against the provinces and the Iran–Pakistan border.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Point geometries in any CRS. An optional ``precision_km`` column gives the radius
+        within which each true location lies; ``admin1`` and ``country`` columns, when
+        present, are kept as ``admin1_stated`` and ``country_stated``.
+    border : str
+        Border source, one of ``geo.boundaries.BORDER_SOURCES``.
+    bands : sequence of float
+        Edges of the distance bands in km.
+
+    Returns
+    -------
+    GeoDataFrame
+        The incidents in EPSG:4326, in their order and with their index, with the columns
+        of ``ANALYSIS_COLUMNS`` added. ``border_distance_km`` is the geodesic distance on
+        WGS84 to the nearest point of the border; ``border_side`` the ISO3 code of the
+        country on whose side of the line the point lies; ``border_distance_min_km`` and
+        ``border_distance_max_km`` the range the distance can take anywhere within
+        ``precision_km``; ``border_source_spread_km`` the largest minus the smallest
+        distance over all border sources.
+    """
+    from geo.boundaries import BORDER_SOURCES, border as border_line
+
+    border_line(border)  # unknown sources fail here with the list of known ones
+    edges = _check_bands(bands)
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise GeoValueError(f"incidents must be a GeoDataFrame, not {type(incidents).__name__}")
+    if incidents.crs is None:
+        raise GeoValueError("incidents have no CRS; set one, for example incidents.set_crs('EPSG:4326')")
+    frame = incidents.to_crs("EPSG:4326") if not incidents.crs.equals("EPSG:4326") else incidents.copy()
+    for column in ("country", "admin1"):
+        if column in frame.columns:
+            frame = frame.rename(columns={column: f"{column}_stated"})
+    frame = frame.drop(columns=[c for c in ANALYSIS_COLUMNS if c in frame.columns])
+
+    admin = assign_provinces(frame.geometry)
+    for column in admin.columns:
+        frame[column] = admin[column]
+    stated = frame["admin1_stated"] if "admin1_stated" in frame.columns else pd.Series(None, index=frame.index)
+    frame["admin1_mismatch"] = _admin1_mismatch(stated, frame["admin1_code"])
+
+    near = nearest_border_points(frame, border)
+    distance = near["border_distance_km"]
+    frame["border_distance_km"] = distance
+    frame["border_side"] = np.where(
+        near["border_left"].isna(), None, np.where(near["border_left"].fillna(False), LEFT_SIDE, RIGHT_SIDE)
+    )
+    for column in ("nearest_border_lon", "nearest_border_lat", "border_bearing_deg"):
+        frame[column] = near[column]
+    frame["distance_band"] = distance_band(distance, edges)
+
+    radius = (
+        pd.to_numeric(frame["precision_km"], errors="coerce").fillna(0.0).clip(lower=0.0)
+        if "precision_km" in frame.columns
+        else pd.Series(0.0, index=frame.index)
+    )
+    frame["border_distance_min_km"] = (distance - radius).clip(lower=0.0)
+    frame["border_distance_max_km"] = distance + radius
+
+    per_source = [distance if name == border else _distance_only(frame, name) for name in sorted(BORDER_SOURCES)]
+    stacked = np.column_stack([s.to_numpy(dtype=float) for s in per_source])
+    with np.errstate(invalid="ignore"):
+        frame["border_source_spread_km"] = stacked.max(axis=1) - stacked.min(axis=1)
+    return frame
+
+
+def _distance_only(frame: gpd.GeoDataFrame, source: str) -> pd.Series:
+    from geo.distance import border_distance
+
+    return border_distance(frame, source)
+
+
+def summarize(result: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
+    """Incidents and fatalities by year, side of the border and distance band.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The output of :func:`analyze` (``date``, ``border_side``, ``distance_band`` and,
+        when present, ``fatalities``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year``, ``border_side``, ``distance_band``, ``incidents``,
+        ``fatalities``; one row per combination present, in year, side and band order.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({
+    ...     "date": ["2024-01-16", "2024-01-18", "2023-04-01"],
+    ...     "border_side": ["PAK", "IRN", "PAK"],
+    ...     "distance_band": ["0–10 km", "0–10 km", "0–10 km"],
+    ...     "fatalities": [2, 9, 4],
+    ... })
+    >>> summarize(table).values.tolist()
+    [[2023, 'PAK', '0–10 km', 1, 4], [2024, 'IRN', '0–10 km', 1, 9], [2024, 'PAK', '0–10 km', 1, 2]]
+    """
+    missing = [c for c in ("border_side", "distance_band") if c not in result.columns]
+    if missing:
+        raise GeoValueError(f"summarize needs the columns of analyze(); missing {missing}")
+    dates = result["date"] if "date" in result.columns else pd.Series(None, index=result.index)
+    table = pd.DataFrame(
+        {
+            "year": pd.to_datetime(dates.astype("string").str.slice(0, 10), errors="coerce", format="%Y-%m-%d").dt.year.astype("Int64"),
+            "border_side": result["border_side"].astype("string"),
+            "distance_band": result["distance_band"].astype("string"),
+            "fatalities": pd.to_numeric(result["fatalities"], errors="coerce")
+            if "fatalities" in result.columns
+            else np.nan,
+        }
+    )
+    band_order = {label: i for i, label in enumerate(_all_band_labels(table["distance_band"]))}
+    grouped = (
+        table.groupby(["year", "border_side", "distance_band"], dropna=False, sort=False)
+        .agg(incidents=("fatalities", "size"), fatalities=("fatalities", lambda s: s.sum(min_count=1)))
+        .reset_index()
+    )
+    grouped["fatalities"] = grouped["fatalities"].astype("Int64")
+    grouped["_band"] = grouped["distance_band"].map(band_order)
+    grouped = grouped.sort_values(["year", "border_side", "_band"], na_position="last", kind="stable")
+    return grouped.drop(columns="_band").reset_index(drop=True)
+
+
+def _all_band_labels(labels: pd.Series) -> list[str]:
+    """Band labels present, ordered by their lower edge."""
+
+    def lower_edge(label: str) -> float:
+        match = re.match(r"([0-9.]+)", label)
+        return float(match.group(1)) if match else np.inf
+
+    return sorted(labels.dropna().unique(), key=lower_edge)
