@@ -485,6 +485,7 @@
     var svg = {};
     panes.forEach(function (p) { svg[p[0]] = L.svg({ pane: p[0] }); });
     var bases = {}, overlays = [], mode = data.mode;
+    var sharedPopup = L.popup({ maxWidth: 340, autoPanPaddingTopLeft: [10, 60] });
     map.getContainer().classList.add("geo-map");
 
     var plain = L.layerGroup().addTo(map);
@@ -626,7 +627,7 @@
         box.appendChild(el("div", null, c[3] + " fatalities"));
         box.appendChild(el("div", "geo-meta", "cell " + (c[1] * s).toFixed(2) + "–" + ((c[1] + 1) * s).toFixed(2) +
           "° N, " + (c[0] * s).toFixed(2) + "–" + ((c[0] + 1) * s).toFixed(2) + "° E"));
-        L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
+        sharedPopup.setLatLng(e.latlng).setContent(box).openOn(map);
       });
       draw(null, null);
       addOverlay("Incidents (grid of counts, " + total + " in all)", gridLayer, true);
@@ -673,8 +674,8 @@
       var onClick = function (e) {
         var idx = e.layer.geoIndex;
         if (idx === undefined) { return; }
-        L.popup({ maxWidth: 340, autoPanPaddingTopLeft: [10, 60] })
-          .setLatLng(e.layer.getLatLng()).setContent(incidentPopup(data, cols, idx)).openOn(map);
+        // one popup object for all incidents: 100,000 markers need no 100,000 popups
+        sharedPopup.setLatLng(e.layer.getLatLng()).setContent(incidentPopup(data, cols, idx)).openOn(map);
       };
       groups.forEach(function (grp) { grp.on("click", onClick); });
 

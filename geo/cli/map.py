@@ -1,0 +1,46 @@
+"""``geo map``: write the interactive map of an incident file as one HTML file."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from geo import settings
+
+logger = logging.getLogger("geo")
+
+#: Columns that show a file has already been through ``geo analyze``.
+ANALYSIS_COLUMNS = ("border_distance_km", "border_side", "nearest_border_lon", "nearest_border_lat")
+
+
+@click.command(name="map")
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default=f"{settings.DEFAULT_OUT_DIR}/incidents.html",
+    show_default=True, help="HTML file to write.",
+)
+@click.option(
+    "--tiles", default=None, metavar="NAME",
+    help="Web tiles under the boundaries, such as OpenStreetMap.Mapnik (needs a network "
+    "to show; by default the map has no tiles and makes no request).",
+)
+@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+@click.option("--title", default=None, help="Title shown on the map.")
+def cli(input_path: str, output: str, tiles: str | None, border: str, title: str | None) -> None:
+    """Write the interactive map of INPUT (GeoJSON, CSV or GeoParquet) to one HTML file.
+
+    INPUT is analysed on the fly when it lacks the border-distance columns. The file
+    holds every script and style it needs and opens with the network off.
+    """
+    from geo.io import read_incidents
+    from geo.webmap import save_map
+
+    frame = read_incidents(input_path)
+    if not all(column in frame.columns for column in ANALYSIS_COLUMNS):
+        from geo.analysis import analyze
+
+        logger.info("measuring %d incidents against the %r border", len(frame), border)
+        frame = analyze(frame, border=border)
+    path = save_map(frame, output, tiles=tiles, border=border, title=title)
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(frame)} incidents)")
