@@ -1,0 +1,68 @@
+"""The `geo` command group: help, version, log levels and one-line user errors."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from click.testing import CliRunner
+from shapely.geometry import Point
+
+import geo
+from geo.cli.main import COMMANDS, main
+
+
+def test_help_lists_every_command():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert name in result.output
+
+
+def test_each_command_has_help():
+    for name in COMMANDS:
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert "Usage: main " + name in result.output or f"Usage: geo {name}" in result.output
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"geo, version {geo.__version__}"
+
+
+def test_unknown_command_is_a_usage_error():
+    result = CliRunner().invoke(main, ["nope"])
+    assert result.exit_code == 2
+
+
+def test_user_error_is_one_line_without_traceback(tmp_path):
+    missing = tmp_path / "missing.geojson"
+    result = CliRunner().invoke(main, ["analyze", str(missing), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [f"geo: error: {missing}: no such file"]
+    assert "Traceback" not in result.output
+
+
+def test_verbose_shows_the_traceback(tmp_path):
+    missing = tmp_path / "missing.geojson"
+    result = CliRunner().invoke(main, ["-v", "analyze", str(missing), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr
+
+
+def test_bad_border_source_names_the_choices(tmp_path):
+    source = tmp_path / "in.geojson"
+    gpd.GeoDataFrame({"id": ["a"]}, geometry=[Point(62, 27)], crs="EPSG:4326").to_file(source)
+    result = CliRunner().invoke(main, ["analyze", str(source), "-o", str(tmp_path / "o.csv"), "--border", "xyz"])
+    assert result.exit_code == 1
+    assert "unknown border source 'xyz'" in result.stderr and "osm" in result.stderr
+
+
+def test_quiet_hides_progress(tmp_path):
+    out = tmp_path / "out"
+    loud = CliRunner().invoke(main, ["build", "--out", str(out)])
+    quiet = CliRunner().invoke(main, ["-q", "build", "--out", str(out)])
+    assert loud.exit_code == 0 and quiet.exit_code == 0, loud.output + quiet.output
+    assert "done in" in loud.stderr
+    assert "done in" not in quiet.stderr
+    assert "read " in quiet.stdout  # the closing summary stays
