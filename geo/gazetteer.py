@@ -400,13 +400,38 @@ def lookup(
     ok_admin1 = ~pairs["admin1_given"] | (pairs["entry_admin1"] == pairs["admin1_hint"])
     kept = pairs[ok_country & ok_admin1]
 
-    # group once, so that the loop below touches only each name's own candidates
     kept = kept.sort_values(["q", "primary"], ascending=[True, False], kind="stable")
-    kept_by_q = {q: g.drop_duplicates("entry") for q, g in kept.groupby("q", sort=False)}
-    pairs_by_q = {q: g for q, g in pairs.groupby("q", sort=False)}
+    kept = kept.drop_duplicates(["q", "entry"])
+    n_candidates = kept["q"].map(kept.groupby("q").size())
+    columns = [
+        "name", "status", "match", "gazetteer_id", "gazetteer_name", "country", "admin1", "admin2",
+        "latitude", "longitude", "geo_precision", "precision_km", "source", "evidence", "reason",
+        "candidates",
+    ]
+
+    # the common case, one candidate, in one vectorised step
+    single = kept[n_candidates == 1]
+    entry = gaz.loc[single["entry"].to_numpy()].reset_index(drop=True)
+    blank = lambda s: s.where(s != "", None)  # noqa: E731 - empty text is "unknown"
+    block = pd.DataFrame({
+        "name": queries["name"].to_numpy()[single["q"].to_numpy()],
+        "status": "matched",
+        "match": single["match"].to_numpy(),
+        "gazetteer_id": entry["id"], "gazetteer_name": entry["name"], "country": entry["country"],
+        "admin1": blank(entry["admin1"]), "admin2": blank(entry["admin2"]),
+        "latitude": entry["latitude"].astype(float), "longitude": entry["longitude"].astype(float),
+        "geo_precision": entry["geo_precision"].astype(int), "precision_km": entry["precision_km"].astype(float),
+        "source": entry["source"], "evidence": blank(entry["evidence"]), "reason": None, "candidates": None,
+    }, columns=columns).astype(object)
+    block.index = single["q"].to_numpy()
+
+    # the rest (none, several, or a bad hint) one by one: they need explaining anyway
+    rest = queries[~queries["q"].isin(single["q"])]
+    kept_by_q = {q: g for q, g in kept[kept["q"].isin(rest["q"])].groupby("q", sort=False)}
+    pairs_by_q = {q: g for q, g in pairs[pairs["q"].isin(rest["q"])].groupby("q", sort=False)}
     empty = pairs.iloc[0:0]
-    out = []
-    for q, query in queries.iterrows():
+    out = {}
+    for q, query in rest.iterrows():
         name = query["name"]
         row: dict[str, Any] = {"name": name, "status": "rejected", "match": None}
         cands = kept_by_q.get(q, empty)
@@ -465,13 +490,10 @@ def lookup(
             else:
                 row["reason"] = f'ambiguous: {len(entries)} places match "{name}"; give a country or admin1 hint'
                 row["candidates"] = "did you mean " + " or ".join(describe(e) for _, e in entries.iterrows()) + "?"
-        out.append(row)
-    columns = [
-        "name", "status", "match", "gazetteer_id", "gazetteer_name", "country", "admin1", "admin2",
-        "latitude", "longitude", "geo_precision", "precision_km", "source", "evidence", "reason",
-        "candidates",
-    ]
-    result = pd.DataFrame(out, columns=columns).astype(object)
+        out[q] = row
+    slow = pd.DataFrame.from_dict(out, orient="index", columns=columns).astype(object)
+    result = pd.concat([df for df in (block, slow) if len(df)]) if len(block) or len(slow) else block
+    result = result.sort_index().reset_index(drop=True)
     return result.where(result.notna(), None)
 
 

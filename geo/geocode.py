@@ -4,6 +4,15 @@ Nothing is guessed: a name that is unknown, or that several places answer to, is
 with the reason and the closest candidates ("did you mean …"), and a hint (country,
 admin1) is what settles an ambiguity.
 
+The bundled ``data/incidents.geojson`` is made from the human-editable table
+``data/incidents.csv`` by one command, run from the checkout's top folder::
+
+    geo geocode data/incidents.csv -o data/incidents.geojson
+
+(its ``place`` column names the gazetteer entry; ``location_variants`` and ``sources`` are
+JSON in the CSV). ``tests/test_incidents.py`` checks that the committed GeoJSON is, byte for
+byte, what this command writes.
+
 Examples
 --------
 >>> import geo
