@@ -43,15 +43,34 @@ from geo.errors import DataError, GeocodeError
 
 #: Columns of ``data/gazetteer/gazetteer.csv``, in order.
 GAZETTEER_COLUMNS = (
-    "id", "name", "alt_names", "country", "admin1", "admin2", "latitude", "longitude",
-    "population", "feature", "geo_precision", "precision_km", "source", "evidence",
+    "id",
+    "name",
+    "alt_names",
+    "country",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "population",
+    "feature",
+    "geo_precision",
+    "precision_km",
+    "source",
+    "evidence",
 )
 
 #: Country hints understood, by normalised spelling.
 COUNTRY_ALIASES = {
-    "pak": "PAK", "pk": "PAK", "pakistan": "PAK",
-    "irn": "IRN", "ir": "IRN", "iran": "IRN", "islamic republic of iran": "IRN",
-    "afg": "AFG", "af": "AFG", "afghanistan": "AFG",
+    "pak": "PAK",
+    "pk": "PAK",
+    "pakistan": "PAK",
+    "irn": "IRN",
+    "ir": "IRN",
+    "iran": "IRN",
+    "islamic republic of iran": "IRN",
+    "afg": "AFG",
+    "af": "AFG",
+    "afghanistan": "AFG",
 }
 
 #: Places closer than this are one place listed twice (e.g. GeoNames "Kashan" and "Kāshān").
@@ -62,8 +81,25 @@ PROMINENCE = 10
 
 # words that carry no identity in a place name: the ezafe, "and", administrative words
 _STOPWORDS = (
-    "and", "va", "wa", "o", "e", "i", "ye", "y", "the", "of", "province", "ostan",
-    "district", "county", "tehsil", "city", "town", "village", "shahrestan",
+    "and",
+    "va",
+    "wa",
+    "o",
+    "e",
+    "i",
+    "ye",
+    "y",
+    "the",
+    "of",
+    "province",
+    "ostan",
+    "district",
+    "county",
+    "tehsil",
+    "city",
+    "town",
+    "village",
+    "shahrestan",
 )
 _QUOTES = r"['’‘`ʼʻ]"
 
@@ -174,23 +210,25 @@ def _provinces() -> pd.DataFrame:
         alts = [str(a) for a in (list(alts) if alts is not None else [])]
         point = rec.geometry.representative_point()
         area_m2 = abs(geod.geometry_area_perimeter(rec.geometry)[0])
-        rows.append({
-            "id": f"province:{rec.iso_3166_2}",
-            "name": rec.name,
-            "alt_names": "|".join(a for a in alts if a != rec.name),
-            "country": rec.country,
-            "admin1": rec.name,
-            "admin2": "",
-            "latitude": round(point.y, 5),
-            "longitude": round(point.x, 5),
-            "population": np.nan,
-            "feature": "province",
-            "geo_precision": 3,
-            # a province point stands for the whole province: the radius of a disc of its area
-            "precision_km": round(math.sqrt(area_m2 / math.pi) / 1000, 1),
-            "source": "data/boundaries/provinces.geojson",
-            "evidence": "",
-        })
+        rows.append(
+            {
+                "id": f"province:{rec.iso_3166_2}",
+                "name": rec.name,
+                "alt_names": "|".join(a for a in alts if a != rec.name),
+                "country": rec.country,
+                "admin1": rec.name,
+                "admin2": "",
+                "latitude": round(point.y, 5),
+                "longitude": round(point.x, 5),
+                "population": np.nan,
+                "feature": "province",
+                "geo_precision": 3,
+                # a province point stands for the whole province: the radius of a disc of its area
+                "precision_km": round(math.sqrt(area_m2 / math.pi) / 1000, 1),
+                "source": "data/boundaries/provinces.geojson",
+                "evidence": "",
+            }
+        )
     return pd.DataFrame(rows, columns=list(GAZETTEER_COLUMNS))
 
 
@@ -262,7 +300,9 @@ def admin1_aliases() -> dict[str, str]:
     alt = (provinces["admin1"] + "|" + provinces["alt_names"]).str.split("|")
     pairs = pd.DataFrame({"admin1": provinces["admin1"], "alt": alt}).explode("alt")
     pairs = pairs[pairs["alt"].fillna("").str.strip() != ""]
-    for key, name in zip(variant_series(normalize_series(pairs["alt"])), pairs["admin1"], strict=True):
+    for key, name in zip(
+        variant_series(normalize_series(pairs["alt"])), pairs["admin1"], strict=True
+    ):
         aliases.setdefault(key, name)
     return aliases
 
@@ -325,7 +365,9 @@ def suggest(name: str, *, n: int = 5, country: str | None = None) -> list[str]:
     close = difflib.get_close_matches(key, choices, n=n, cutoff=0.7)
     if not close:
         var = variant_key(name)
-        close_var = difflib.get_close_matches(var, index["variant"].drop_duplicates().tolist(), n=n, cutoff=0.7)
+        close_var = difflib.get_close_matches(
+            var, index["variant"].drop_duplicates().tolist(), n=n, cutoff=0.7
+        )
         hits = index[index["variant"].isin(close_var)]
         order = {k: i for i, k in enumerate(close_var)}
         hits = hits.assign(rank=hits["variant"].map(order))
@@ -333,7 +375,9 @@ def suggest(name: str, *, n: int = 5, country: str | None = None) -> list[str]:
         hits = index[index["key"].isin(close)]
         order = {k: i for i, k in enumerate(close)}
         hits = hits.assign(rank=hits["key"].map(order))
-    entries = hits.sort_values(["rank", "primary"], ascending=[True, False])["entry"].drop_duplicates()
+    entries = hits.sort_values(["rank", "primary"], ascending=[True, False])[
+        "entry"
+    ].drop_duplicates()
     return [describe(gaz.loc[e]) for e in entries.head(n)]
 
 
@@ -364,9 +408,13 @@ def lookup(
 
     Examples
     --------
-    >>> found = lookup(["Chah Bahar", "Sangan", "Sangan"], admin1=[None, None, "Sistan-Balochistan"])
-    >>> found[["status", "gazetteer_name", "admin1"]].values.tolist()
-    [['matched', 'Chabahar', 'Sistan and Baluchestan'], ['rejected', None, None], ['matched', 'Sangan', 'Sistan and Baluchestan']]
+    >>> hints = [None, None, "Sistan-Balochistan"]
+    >>> found = lookup(["Chah Bahar", "Sangan", "Sangan"], admin1=hints)
+    >>> for row in found[["status", "gazetteer_name", "admin1"]].values.tolist():
+    ...     print(row)
+    ['matched', 'Chabahar', 'Sistan and Baluchestan']
+    ['rejected', None, None]
+    ['matched', 'Sangan', 'Sistan and Baluchestan']
     >>> found.loc[1, "reason"]
     'ambiguous: 2 places match "Sangan"; give a country or admin1 hint'
     """
@@ -394,8 +442,12 @@ def lookup(
     variant = missing.merge(index[["entry", "variant", "primary"]], on="variant")
     variant["match"] = "variant"
     pairs = pd.concat([exact, variant], ignore_index=True)
-    pairs["entry_country"] = gaz["country"].to_numpy()[pairs["entry"].to_numpy()] if len(pairs) else []
-    pairs["entry_admin1"] = gaz["admin1"].to_numpy()[pairs["entry"].to_numpy()] if len(pairs) else []
+    pairs["entry_country"] = (
+        gaz["country"].to_numpy()[pairs["entry"].to_numpy()] if len(pairs) else []
+    )
+    pairs["entry_admin1"] = (
+        gaz["admin1"].to_numpy()[pairs["entry"].to_numpy()] if len(pairs) else []
+    )
     ok_country = pairs["country_hint"].isna() | (pairs["entry_country"] == pairs["country_hint"])
     ok_admin1 = ~pairs["admin1_given"] | (pairs["entry_admin1"] == pairs["admin1_hint"])
     kept = pairs[ok_country & ok_admin1]
@@ -404,8 +456,21 @@ def lookup(
     kept = kept.drop_duplicates(["q", "entry"])
     n_candidates = kept["q"].map(kept.groupby("q").size())
     columns = [
-        "name", "status", "match", "gazetteer_id", "gazetteer_name", "country", "admin1", "admin2",
-        "latitude", "longitude", "geo_precision", "precision_km", "source", "evidence", "reason",
+        "name",
+        "status",
+        "match",
+        "gazetteer_id",
+        "gazetteer_name",
+        "country",
+        "admin1",
+        "admin2",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "precision_km",
+        "source",
+        "evidence",
+        "reason",
         "candidates",
     ]
 
@@ -413,16 +478,27 @@ def lookup(
     single = kept[n_candidates == 1]
     entry = gaz.loc[single["entry"].to_numpy()].reset_index(drop=True)
     blank = lambda s: s.where(s != "", None)  # noqa: E731 - empty text is "unknown"
-    block = pd.DataFrame({
-        "name": queries["name"].to_numpy()[single["q"].to_numpy()],
-        "status": "matched",
-        "match": single["match"].to_numpy(),
-        "gazetteer_id": entry["id"], "gazetteer_name": entry["name"], "country": entry["country"],
-        "admin1": blank(entry["admin1"]), "admin2": blank(entry["admin2"]),
-        "latitude": entry["latitude"].astype(float), "longitude": entry["longitude"].astype(float),
-        "geo_precision": entry["geo_precision"].astype(int), "precision_km": entry["precision_km"].astype(float),
-        "source": entry["source"], "evidence": blank(entry["evidence"]), "reason": None, "candidates": None,
-    }, columns=columns).astype(object)
+    block = pd.DataFrame(
+        {
+            "name": queries["name"].to_numpy()[single["q"].to_numpy()],
+            "status": "matched",
+            "match": single["match"].to_numpy(),
+            "gazetteer_id": entry["id"],
+            "gazetteer_name": entry["name"],
+            "country": entry["country"],
+            "admin1": blank(entry["admin1"]),
+            "admin2": blank(entry["admin2"]),
+            "latitude": entry["latitude"].astype(float),
+            "longitude": entry["longitude"].astype(float),
+            "geo_precision": entry["geo_precision"].astype(int),
+            "precision_km": entry["precision_km"].astype(float),
+            "source": entry["source"],
+            "evidence": blank(entry["evidence"]),
+            "reason": None,
+            "candidates": None,
+        },
+        columns=columns,
+    ).astype(object)
     block.index = single["q"].to_numpy()
 
     # the rest (none, several, or a bad hint) one by one: they need explaining anyway
@@ -450,49 +526,68 @@ def lookup(
             else:
                 where = ", ".join(v for v in (admin1s[q], query["country_hint"]) if v)
                 row["reason"] = f'no place "{name}" in {where}'
-                row["candidates"] = "did you mean " + " or ".join(describe(gaz.loc[e]) for e in anywhere["entry"]) + "?"
+                row["candidates"] = (
+                    "did you mean "
+                    + " or ".join(describe(gaz.loc[e]) for e in anywhere["entry"])
+                    + "?"
+                )
         else:
             entries = gaz.loc[cands["entry"].to_numpy()]
             # one place listed twice (within 10 km) is one place: keep the main-name entry
             first = entries.iloc[0]
-            dist = _distance_km(entries["latitude"].to_numpy(), entries["longitude"].to_numpy(),
-                                first["latitude"], first["longitude"])
+            dist = _distance_km(
+                entries["latitude"].to_numpy(),
+                entries["longitude"].to_numpy(),
+                first["latitude"],
+                first["longitude"],
+            )
             primary = cands["primary"].to_numpy()
             others = entries["population"].to_numpy()[~primary]
             # A town matched by its own name and ten times as populous as every place that
             # merely lists the name among its alternates is the one meant: "Tehran" is the
             # capital, not the village of Tiran whose old names include "Tehran".
             prominent = bool(
-                primary.sum() == 1 and primary[0] and len(others)
+                primary.sum() == 1
+                and primary[0]
+                and len(others)
                 and first["population"] >= PROMINENCE * max(int(others.max()), 1)
             )
             if (dist <= DUPLICATE_KM).all() or prominent:
                 best = entries.sort_values("population", ascending=False, kind="stable").iloc[0]
                 if primary[0]:
                     best = first
-                row.update({
-                    "status": "matched",
-                    "match": cands["match"].iloc[0],
-                    "gazetteer_id": best["id"],
-                    "gazetteer_name": best["name"],
-                    "country": best["country"],
-                    "admin1": best["admin1"] or None,
-                    "admin2": best["admin2"] or None,
-                    "latitude": float(best["latitude"]),
-                    "longitude": float(best["longitude"]),
-                    "geo_precision": int(best["geo_precision"]),
-                    "precision_km": float(best["precision_km"]),
-                    "source": best["source"],
-                    "evidence": best["evidence"] or None,
-                    "reason": None,
-                    "candidates": None,
-                })
+                row.update(
+                    {
+                        "status": "matched",
+                        "match": cands["match"].iloc[0],
+                        "gazetteer_id": best["id"],
+                        "gazetteer_name": best["name"],
+                        "country": best["country"],
+                        "admin1": best["admin1"] or None,
+                        "admin2": best["admin2"] or None,
+                        "latitude": float(best["latitude"]),
+                        "longitude": float(best["longitude"]),
+                        "geo_precision": int(best["geo_precision"]),
+                        "precision_km": float(best["precision_km"]),
+                        "source": best["source"],
+                        "evidence": best["evidence"] or None,
+                        "reason": None,
+                        "candidates": None,
+                    }
+                )
             else:
-                row["reason"] = f'ambiguous: {len(entries)} places match "{name}"; give a country or admin1 hint'
-                row["candidates"] = "did you mean " + " or ".join(describe(e) for _, e in entries.iterrows()) + "?"
+                row["reason"] = (
+                    f'ambiguous: {len(entries)} places match "{name}"; '
+                    "give a country or admin1 hint"
+                )
+                row["candidates"] = (
+                    "did you mean " + " or ".join(describe(e) for _, e in entries.iterrows()) + "?"
+                )
         out[q] = row
     slow = pd.DataFrame.from_dict(out, orient="index", columns=columns).astype(object)
-    result = pd.concat([df for df in (block, slow) if len(df)]) if len(block) or len(slow) else block
+    result = (
+        pd.concat([df for df in (block, slow) if len(df)]) if len(block) or len(slow) else block
+    )
     result = result.sort_index().reset_index(drop=True)
     return result.where(result.notna(), None)
 

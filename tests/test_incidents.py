@@ -19,14 +19,36 @@ from geo.geocode import geocode_file
 from geodesic_reference import distance_to_line
 
 PROPERTIES = [
-    "id", "date", "date_precision", "event_type", "sub_event_type", "title", "summary", "actor1",
-    "actor2", "fatalities", "fatalities_note", "injured", "country", "admin1", "admin2", "location",
-    "location_variants", "geo_precision", "precision_km", "geocoding", "sources",
+    "id",
+    "date",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "title",
+    "summary",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "fatalities_note",
+    "injured",
+    "country",
+    "admin1",
+    "admin2",
+    "location",
+    "location_variants",
+    "geo_precision",
+    "precision_km",
+    "geocoding",
+    "sources",
 ]
 # ACLED event types and the sub-event types used here
 ACLED = {
     "Battles": {"Armed clash"},
-    "Explosions/Remote violence": {"Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack"},
+    "Explosions/Remote violence": {
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+    },
     "Strategic developments": {"Agreement", "Other"},
 }
 # GeoNames (cities500) positions of the towns the reports measure from
@@ -54,7 +76,9 @@ def _by_title(incidents: gpd.GeoDataFrame, words: str) -> gpd.GeoSeries:
     return rows.iloc[0]
 
 
-def test_committed_geojson_is_what_the_documented_command_writes(repo_root: Path, tmp_path: Path) -> None:
+def test_committed_geojson_is_what_the_documented_command_writes(
+    repo_root: Path, tmp_path: Path
+) -> None:
     # the documented command: geo geocode data/incidents.csv -o data/incidents.geojson
     out = tmp_path / "incidents.geojson"
     report = geocode_file(repo_root / "data" / "incidents.csv", out)
@@ -96,9 +120,21 @@ def test_property_schema_and_order(document: dict[str, Any]) -> None:
         assert p["geo_precision"] in {1, 2, 3}
         assert isinstance(p["precision_km"], float) and p["precision_km"] > 0
         assert p["geocoding"].startswith("gazetteer ")
-        assert p["sources"] and all(set(s) == {"title", "publisher", "date", "url"} for s in p["sources"])
-        assert all(s["url"] is None or s["url"].startswith(("http://", "https://")) for s in p["sources"])
-        for text_field in ("title", "summary", "actor1", "actor2", "fatalities_note", "location", "admin2"):
+        assert p["sources"] and all(
+            set(s) == {"title", "publisher", "date", "url"} for s in p["sources"]
+        )
+        assert all(
+            s["url"] is None or s["url"].startswith(("http://", "https://")) for s in p["sources"]
+        )
+        for text_field in (
+            "title",
+            "summary",
+            "actor1",
+            "actor2",
+            "fatalities_note",
+            "location",
+            "admin2",
+        ):
             assert isinstance(p[text_field], str) and p[text_field]
     assert len(ids) == len(set(ids)) == 8
 
@@ -116,7 +152,11 @@ def test_the_six_incidents_and_two_diplomatic_steps(incidents: gpd.GeoDataFrame)
     }
     for words, (date, fatalities, sub_event) in facts.items():
         row = _by_title(incidents, words)
-        assert (row["date"], row["fatalities"], row["sub_event_type"]) == (date, fatalities, sub_event), words
+        assert (row["date"], row["fatalities"], row["sub_event_type"]) == (
+            date,
+            fatalities,
+            sub_event,
+        ), words
 
 
 def test_every_incident_lies_in_its_province(incidents: gpd.GeoDataFrame) -> None:
@@ -134,25 +174,33 @@ def test_every_incident_lies_in_its_province(incidents: gpd.GeoDataFrame) -> Non
     assert checked == 6
 
 
-def test_saravan_strike_is_on_the_iranian_side_within_10_km_of_the_border(incidents: gpd.GeoDataFrame) -> None:
+def test_saravan_strike_is_on_the_iranian_side_within_10_km_of_the_border(
+    incidents: gpd.GeoDataFrame,
+) -> None:
     row = _by_title(incidents, "Saravan")
     assert row["country"] == "IRN" and row["admin2"] == "Saravan"
     iran = provinces().set_index("name").loc["Sistan and Baluchestan"].geometry
     assert iran.contains(row.geometry)
     km = geo.border_distance(incidents.loc[[row["id"]]]).iloc[0]
     line = shapely.line_merge(shapely.union_all(border("osm").geometry))
-    reference_km = distance_to_line(row.geometry.x, row.geometry.y, [tuple(c) for c in line.coords]) / 1000
+    reference_km = (
+        distance_to_line(row.geometry.x, row.geometry.y, [tuple(c) for c in line.coords]) / 1000
+    )
     assert km == pytest.approx(reference_km, abs=0.05)
     assert 3 <= reference_km <= 4  # "3-4 km from the border"
     assert reference_km <= 10
 
 
-def test_panjgur_strike_is_in_pakistan_about_90_km_from_panjgur(incidents: gpd.GeoDataFrame) -> None:
+def test_panjgur_strike_is_in_pakistan_about_90_km_from_panjgur(
+    incidents: gpd.GeoDataFrame,
+) -> None:
     row = _by_title(incidents, "Sabz Koh")
     assert (row["country"], row["admin1"], row["admin2"]) == ("PAK", "Balochistan", "Panjgur")
     km = _km((row.geometry.y, row.geometry.x), PANJGUR)
     assert abs(km - 90) <= row["precision_km"]
-    assert geo.border_distance(incidents.loc[[row["id"]]]).iloc[0] <= row["precision_km"]  # "near the border"
+    assert (
+        geo.border_distance(incidents.loc[[row["id"]]]).iloc[0] <= row["precision_km"]
+    )  # "near the border"
 
 
 def test_lulakdan_is_about_50_km_from_mirjaveh_near_the_border(incidents: gpd.GeoDataFrame) -> None:

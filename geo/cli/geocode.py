@@ -9,17 +9,37 @@ from geo.errors import GeocodeError
 
 @click.command(name="geocode")
 @click.argument("input", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Output file: .geojson, .csv or .parquet; rejects go to OUTPUT.rejects.csv.")
-@click.option("--place-column", default="place", show_default=True, help="Column with the place names.")
-@click.option("--country-column", default="country", show_default=True,
-              help="Column with country hints (ISO3, ISO2 or name), if present.")
-@click.option("--admin1-column", default="admin1", show_default=True,
-              help="Column with province hints, if present.")
-@click.option("--allow-rejects", is_flag=True,
-              help="Exit 0 even when some records were rejected.")
-def cli(input: str, output: str, place_column: str, country_column: str, admin1_column: str,
-        allow_rejects: bool) -> None:
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Output file: .geojson, .csv or .parquet; rejects go to OUTPUT.rejects.csv.",
+)
+@click.option(
+    "--place-column", default="place", show_default=True, help="Column with the place names."
+)
+@click.option(
+    "--country-column",
+    default="country",
+    show_default=True,
+    help="Column with country hints (ISO3, ISO2 or name), if present.",
+)
+@click.option(
+    "--admin1-column",
+    default="admin1",
+    show_default=True,
+    help="Column with province hints, if present.",
+)
+@click.option("--allow-rejects", is_flag=True, help="Exit 0 even when some records were rejected.")
+def cli(
+    input: str,
+    output: str,
+    place_column: str,
+    country_column: str,
+    admin1_column: str,
+    allow_rejects: bool,
+) -> None:
     """Geocode INPUT (CSV or JSON) with the bundled offline gazetteer.
 
     Every column other than the place column is kept as a property; the place column is
@@ -29,10 +49,13 @@ def cli(input: str, output: str, place_column: str, country_column: str, admin1_
     """
     from geo.geocode import geocode_file
 
-    report = geocode_file(input, output, place=place_column, country=country_column,
-                          admin1=admin1_column)
+    report = geocode_file(
+        input, output, place=place_column, country=country_column, admin1=admin1_column
+    )
     click.echo(report.summary())
     if report.rejected and not allow_rejects:
-        msg = (f"{report.rejected} of {report.read} records rejected (see {report.rejects_path}); "
-               "fix them or pass --allow-rejects")
+        msg = (
+            f"{report.rejected} of {report.read} records rejected (see {report.rejects_path}); "
+            "fix them or pass --allow-rejects"
+        )
         raise GeocodeError(msg)
