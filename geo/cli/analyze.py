@@ -7,6 +7,7 @@ import logging
 import click
 
 from geo import settings
+from geo.cli._common import check_output, finish, load_incidents, reading_options
 
 logger = logging.getLogger("geo")
 
@@ -29,27 +30,34 @@ def parse_bands(value: str) -> tuple[float, ...]:
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False),
-    help="Output file: .geojson, .csv or .parquet (the format follows the extension).",
+    help="Output file: .geojson, .csv or .parquet (the format follows the extension); "
+    "rejected records go to OUTPUT.rejects.csv beside it.",
 )
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source (see `geo boundaries`).")
 @click.option(
     "--bands", default=",".join(str(b) for b in settings.DEFAULT_BANDS_KM), show_default=True,
     help="Distance band edges in km, comma-separated.",
 )
-def cli(input_path: str, output: str, border: str, bands: str) -> None:
+@reading_options
+def cli(input_path: str, output: str, border: str, bands: str, allow_rejects: bool, fix_swapped: bool,
+        input_format: str | None) -> None:
     """Measure every incident in INPUT against the provinces and the border.
 
-    Adds country and province (spatial join), the geodesic distance to the border in km,
-    the side, the nearest border point and bearing, the distance band, the distance range
-    allowed by each location's precision, and the spread across border sources.
+    INPUT is GeoJSON, CSV with coordinate columns, an ACLED or UCDP GED export, or
+    GeoParquet. Adds country and province (spatial join), the geodesic distance to the
+    border in km, the side, the nearest border point and bearing, the distance band, the
+    distance range allowed by each location's precision, and the spread across border
+    sources.
+
+    Records that cannot be used are written with their reasons to OUTPUT.rejects.csv;
+    the command then exits 1 unless --allow-rejects is given.
     """
     from geo.analysis import analyze
-    from geo.io import output_format, read_incidents, write_incidents
+    from geo.io import write_incidents
 
-    output_format(output)  # fail on a bad extension before any work
+    check_output(output)  # fail on a bad extension before any work
     edges = parse_bands(bands)
-    incidents = read_incidents(input_path)
-    result = analyze(incidents, border=border, bands=edges)
-    write_incidents(result, output)
-    measured = int(result["border_distance_km"].notna().sum())
-    click.echo(f"read {len(incidents)}, measured {measured}, without a location {len(result) - measured}; wrote {output}")
+    result = load_incidents(input_path, fix_swapped, input_format)
+    measured = analyze(result.frame, border=border, bands=edges)
+    write_incidents(measured, output)
+    finish(result, output, allow_rejects, len(measured), wrote=output)

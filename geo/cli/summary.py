@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from geo import settings
+from geo.cli._common import finish, load_incidents, reading_options
 
 
 def to_markdown(table) -> str:  # type: ignore[no-untyped-def]
@@ -35,17 +36,24 @@ def to_markdown(table) -> str:  # type: ignore[no-untyped-def]
     "--format", "fmt", type=click.Choice(["markdown", "csv"]), default="markdown", show_default=True,
     help="Table format.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to a file instead of standard output; rejected records go to OUTPUT.rejects.csv "
+              "(beside INPUT when there is no OUTPUT).")
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source, when INPUT is not yet analysed.")
-def cli(input_path: str, fmt: str, output: str | None, border: str) -> None:
+@reading_options
+def cli(input_path: str, fmt: str, output: str | None, border: str, allow_rejects: bool, fix_swapped: bool,
+        input_format: str | None) -> None:
     """Count incidents and fatalities in INPUT by year, side and distance band.
 
     INPUT may be raw incidents (they are analysed first) or the output of `geo analyze`.
+    Records that cannot be used are written with their reasons to a rejects file and the
+    command exits 1, unless --allow-rejects is given.
     """
     from geo.analysis import ANALYSIS_COLUMNS, analyze, summarize
-    from geo.io import atomic_write, read_incidents
+    from geo.io import atomic_write
 
-    frame = read_incidents(input_path)
+    result = load_incidents(input_path, fix_swapped, input_format)
+    frame = result.frame
     if not set(ANALYSIS_COLUMNS) <= set(frame.columns):
         frame = analyze(frame, border=border)
     table = summarize(frame)
@@ -55,4 +63,4 @@ def cli(input_path: str, fmt: str, output: str | None, border: str) -> None:
     else:
         with atomic_write(output) as handle:
             handle.write(text)
-        click.echo(f"wrote {output}", err=True)
+    finish(result, output, allow_rejects, len(frame), wrote=output)
