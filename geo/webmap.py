@@ -147,10 +147,30 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _encode_text(values: Iterable[Any]) -> dict[str, list[Any]]:
-    """Dictionary-encode a text column: ``{"v": uniques, "c": codes}``, -1 for missing."""
-    texts = [_text(v) for v in values]
+def _texts(values: Iterable[Any]) -> list[str | None]:
+    """Return display strings for a column, vectorised where the column is plain text."""
+    column = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in ("string", "empty"):
+        return [(v.strip() or None) if isinstance(v, str) else None for v in column.tolist()]
+    if kind == "integer" and pd.api.types.is_integer_dtype(column.dtype):
+        return column.astype(str).tolist()
+    return [_text(v) for v in column]
+
+
+def _encode_text(values: Iterable[Any]) -> dict[str, Any]:
+    """Encode a text column compactly for the page.
+
+    Repeated values become a dictionary, ``{"v": uniques, "c": codes}`` with -1 for
+    missing; one value throughout becomes ``{"v": [value], "k": 0}``; mostly distinct
+    values (such as ids) stay a plain list, ``{"s": texts}``.
+    """
+    texts = _texts(values)
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+    if len(uniques) > len(texts) // 2:
+        return {"s": texts}
+    if len(uniques) == 1 and (codes == 0).all():
+        return {"v": [str(uniques[0])], "k": 0}
     return {"v": [str(u) for u in uniques], "c": codes.tolist()}
 
 
@@ -200,11 +220,11 @@ def _sources(value: Any) -> list[list[str | None]]:
 
 
 def _dates(values: Any) -> list[str | None]:
-    out = []
-    for value in values:
-        text = _text(value)
-        out.append(text[:10] if text else None)
-    return out
+    column = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        text = column.dt.strftime("%Y-%m-%d")
+        return text.astype(object).where(column.notna(), None).tolist()
+    return [t[:10] if t else None for t in _texts(column)]
 
 
 def embed_json(data: Any) -> str:
@@ -306,7 +326,18 @@ def _point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
             payload["num"][field] = _numbers(column, MAP_DECIMALS)
     sources = _column(rows, "sources")
     if sources is not None:
-        payload["sources"] = [_sources(v) for v in sources]
+        # the same few sources recur across incidents: store each distinct list once
+        memo: dict[int, str] = {}  # rows often share one list object
+
+        def key(value: Any) -> str:
+            found = memo.get(id(value))
+            if found is None:
+                found = memo[id(value)] = json.dumps(_sources(value), ensure_ascii=False)
+            return found
+
+        keyed = [key(v) for v in sources]
+        codes, uniques = pd.factorize(pd.Series(keyed, dtype=object))
+        payload["sources"] = {"v": [json.loads(u) for u in uniques], "c": codes.tolist()}
     return payload
 
 
@@ -713,7 +744,9 @@ def incident_map(
 
     n = len(rows)
     mode = "grid" if n > aggregate_threshold else "canvas" if n > canvas_threshold else "markers"
-    dates = sorted({d for d in _dates(rows["date"]) if d}) if "date" in rows.columns and mode != "grid" else []
+    dates = []
+    if "date" in rows.columns and mode != "grid":
+        dates = sorted(set(_dates(rows["date"])) - {None})
     payload.update({
         "title": title or DEFAULT_TITLE,
         "border_name": border,

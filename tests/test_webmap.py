@@ -133,6 +133,20 @@ def embedded_data(html: str) -> dict:
     return json.loads(match.group(1))
 
 
+def column_values(column: dict) -> list:
+    """Decode a text column of the page's data, whichever encoding it has."""
+    if "s" in column:
+        return column["s"]
+    codes = column["c"] if "c" in column else [column["k"]]
+    return [None if c < 0 else column["v"][c] for c in codes]
+
+
+def test_text_columns_are_encoded_compactly() -> None:
+    assert webmap._encode_text(["a", "a", "a"]) == {"v": ["a"], "k": 0}
+    assert webmap._encode_text(["a", None, "a", "b", "b"]) == {"v": ["a", "b"], "c": [0, -1, 0, 1, 1]}
+    assert webmap._encode_text(["a", "b", "c", float("nan")]) == {"s": ["a", "b", "c", None]}
+
+
 def test_same_input_gives_same_bytes() -> None:
     frame = synthetic_incidents(20)
     assert render(frame) == render(frame)
@@ -154,14 +168,14 @@ def test_hostile_text_cannot_close_the_script_or_template() -> None:
     assert "<" not in blob and ">" not in blob and "&" not in blob
     assert "\u2028" not in blob and "\u2029" not in blob
     # "{{ 7 * 7 }}" must stay text: folium elements would evaluate it as Jinja
-    summaries = embedded_data(html)["incidents"]["text"]["summary"]["v"]
+    summaries = column_values(embedded_data(html)["incidents"]["text"]["summary"])
     assert any("{{ 7 * 7 }}" in s for s in summaries)
     assert "__pwned" not in html.split('<script type="application/json"')[0]
 
 
 def test_only_http_links_are_kept() -> None:
     data = embedded_data(render(synthetic_incidents(3, hostile=True)))
-    urls = {s[3] for row in data["incidents"]["sources"] for s in row}
+    urls = {s[3] for row in data["incidents"]["sources"]["v"] for s in row}
     assert urls == {None, "https://example.org/?q=<b>&x='\"</script>"}
 
 

@@ -165,21 +165,25 @@
   function Columns(inc) {
     this.inc = inc;
   }
-  Columns.prototype.text = function (name, i) {
-    var col = this.inc.text[name];
+  // text columns: {"s": list} | {"v": uniques, "k": code for all} | {"v": uniques, "c": codes}
+  function decode(col, i) {
     if (!col) { return null; }
-    var code = col.c[i];
+    if (col.s) { return col.s[i]; }
+    var code = col.c ? col.c[i] : col.k;
     return code < 0 ? null : col.v[code];
+  }
+  Columns.prototype.text = function (name, i) {
+    return decode(this.inc.text[name], i);
+  };
+  Columns.prototype.sources = function (i) {
+    return decode(this.inc.sources, i);
   };
   Columns.prototype.num = function (name, i) {
     var col = this.inc.num[name];
     return col ? col[i] : null;
   };
   Columns.prototype.date = function (i) {
-    var col = this.inc.date;
-    if (!col) { return null; }
-    var code = col.c[i];
-    return code < 0 ? null : col.v[code];
+    return decode(this.inc.date, i);
   };
 
   // ------------------------------------------------------------------- popups
@@ -238,7 +242,7 @@
       row(table, "Note", "the stated province differs from the one at the point");
     }
     box.appendChild(table);
-    var sources = data.incidents.sources ? data.incidents.sources[i] : null;
+    var sources = cols.sources(i);
     if (sources && sources.length) {
       box.appendChild(el("div", "geo-popup-sub", "Sources"));
       var list = el("ol", "geo-sources");
@@ -435,7 +439,7 @@
     });
   }
 
-  function dateControl(range, onChange) {
+  function dateControl(range, onChange, initial) {
     return control("bottomleft", function () {
       var div = el("div", "geo-box geo-dates leaflet-control");
       div.appendChild(el("h2", null, "Dates"));
@@ -468,7 +472,7 @@
       div.appendChild(l2);
       div.appendChild(reset);
       div.appendChild(status);
-      setTimeout(fire, 0);
+      status.textContent = initial; // already filtered to the full range: no second pass
       return div;
     });
   }
@@ -772,7 +776,8 @@
     // bottom-left controls stack upwards: the scale bar first keeps it at the bottom
     L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
     if (range) {
-      dateControl(range, function (lo, hi) { return setRange(lo, hi); }).addTo(map);
+      dateControl(range, function (lo, hi) { return setRange(lo, hi); },
+        count() + " of " + total + " incidents shown").addTo(map);
     }
     measureControl(map, "geo-measure").addTo(map);
     fullscreenControl(map).addTo(map);
