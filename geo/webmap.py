@@ -104,7 +104,7 @@ _SHAPES = ("circle", "square", "triangle", "diamond", "star", "hexagon", "triang
 _UNKNOWN_TYPE = "Type not given"
 
 # Province shading: sequential classes for the focus provinces.
-_COUNT_COLORS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#8c2d04")
+_COUNT_COLORS = ("#fff5eb", "#fdd9b4", "#fdae6b", "#f16913", "#a63603")
 # Distance bands in blues, nearest darkest, so they do not read as the province shading.
 _BAND_COLORS = ("#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7")
 
@@ -457,34 +457,71 @@ def _province_counts(provinces: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, lon: n
 
 
 def _count_classes(max_count: int) -> list[int]:
-    """Class breaks (lower bounds) for the province shading, from 0 up."""
+    """Class breaks (lower bounds) for the province shading, from 0 up.
+
+    Examples
+    --------
+    >>> _count_classes(3)
+    [0, 1, 2, 3]
+    >>> _count_classes(400)
+    [0, 1, 2, 10, 200]
+    """
     if max_count <= 0:
         return [0]
-    steps = [0, 1]
-    for b in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000):
-        if b <= max_count:
-            steps.append(b)
-    # keep at most five classes, spread over the range
+    candidates = (0, 1, 2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
+    steps = [b for b in candidates if b <= max_count]
     if len(steps) > len(_COUNT_COLORS):
-        picks = np.linspace(1, len(steps) - 1, len(_COUNT_COLORS) - 1).round().astype(int)
-        steps = [0] + [steps[i] for i in picks]
+        # keep 0 and 1 (no incident, some) and spread the rest over the range
+        picks = np.linspace(2, len(steps) - 1, len(_COUNT_COLORS) - 2).round().astype(int)
+        steps = [0, 1] + [steps[i] for i in picks]
     return sorted(set(steps))
+
+
+def _class_color(k: int, n_classes: int) -> str:
+    """The colour of class ``k`` of ``n_classes``: the top class is always the darkest."""
+    if n_classes <= 1:
+        return _COUNT_COLORS[0]
+    return _COUNT_COLORS[round(k * (len(_COUNT_COLORS) - 1) / (n_classes - 1))]
+
+
+def _label_point(geom: Any, view: Any = None, avoid: Any = None) -> list[float] | None:
+    """Where to write a name: inside the part of ``geom`` in view, away from ``avoid``."""
+    if geom is None or geom.is_empty:
+        return None
+    part = geom
+    if view is not None:
+        part = part.intersection(view)
+    if avoid is not None and not part.is_empty:
+        rest = part.difference(avoid)
+        if not rest.is_empty and rest.area > 0.05 * part.area:
+            part = rest
+    if part.is_empty:
+        return None
+    if part.geom_type == "MultiPolygon":
+        part = max(part.geoms, key=lambda g: g.area)  # the main piece, not an island
+    point = part.representative_point()
+    return [round(point.y, 3), round(point.x, 3)]
 
 
 def _boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
                       lat: np.ndarray, bands_km: Sequence[float]) -> dict[str, Any]:
+    from shapely.geometry import box
+
     out: dict[str, Any] = {}
     provinces = context.get("provinces")
     region = None
+    focus_area = None
     if provinces is not None and len(provinces):
         provinces = provinces.to_crs("EPSG:4326") if provinces.crs and provinces.crs.to_epsg() != 4326 else provinces
         focus = set(_focus_names(provinces))
         counts, fatalities = _province_counts(provinces, rows, lon, lat)
-        breaks = _count_classes(int(max((c for n, c in zip(provinces["name"], counts) if str(n) in focus), default=0)))
+        max_focus = int(max((c for n, c in zip(provinces["name"], counts) if str(n) in focus), default=0))
+        breaks = _count_classes(max_focus)
         features = []
         for k, (_, prov) in enumerate(provinces.iterrows()):
             is_focus = str(prov["name"]) in focus
             cls = int(np.searchsorted(breaks, counts[k], side="right") - 1)
+            color = _class_color(cls, len(breaks))
             features.append({
                 "type": "Feature",
                 "geometry": _geometry_json(prov.geometry, simplify=SIMPLIFY_DEG, decimals=3),
@@ -495,32 +532,35 @@ def _boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: n
                     "focus": is_focus,
                     "count": int(counts[k]),
                     "fatalities": int(fatalities[k]),
-                    "fill": _COUNT_COLORS[min(cls, len(_COUNT_COLORS) - 1)] if is_focus else None,
+                    "fill": color if is_focus else None,
+                    "label": _label_point(prov.geometry) if is_focus else None,
                 },
             })
         out["provinces"] = {"type": "FeatureCollection", "features": features}
         out["provinceClasses"] = [
-            {"from": b, "to": (breaks[i + 1] - 1) if i + 1 < len(breaks) else None,
-             "color": _COUNT_COLORS[min(i, len(_COUNT_COLORS) - 1)]}
+            {"from": b, "to": (breaks[i + 1] - 1) if i + 1 < len(breaks) else max_focus,
+             "color": _class_color(i, len(breaks))}
             for i, b in enumerate(breaks)
         ]
         focus_rows = provinces[provinces["name"].astype(str).isin(focus)]
         if len(focus_rows):
             region = focus_rows.total_bounds
+            focus_area = focus_rows.geometry.union_all()
     countries = context.get("countries")
     if countries is not None and len(countries):
         if region is not None:
             # keep only what is near the two provinces: the page stays small
             minx, miny, maxx, maxy = region
-            from shapely.geometry import box
-
             clip = box(minx - 12, miny - 8, maxx + 12, maxy + 8)
             countries = countries[countries.intersects(clip)].copy()
             countries["geometry"] = countries.geometry.intersection(clip)
+        # country names go where the initial view shows them, beside the two provinces
+        view = box(*region) if region is not None else None
         out["countries"] = {"type": "FeatureCollection", "features": [
             {"type": "Feature",
              "geometry": _geometry_json(row.geometry, simplify=SIMPLIFY_DEG, decimals=3),
-             "properties": {"name": _text(row.get("name")), "iso3": _text(row.get("iso3"))}}
+             "properties": {"name": _text(row.get("name")), "iso3": _text(row.get("iso3")),
+                            "label": _label_point(row.geometry, view, focus_area)}}
             for _, row in countries.iterrows()
         ]}
     border = context.get("border")

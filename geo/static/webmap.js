@@ -483,7 +483,7 @@
   function build(map, data) {
     var api = { map: map, overlays: {}, data: data };
     var panes = [["geo-countries", 350], ["geo-provinces", 360], ["geo-corridors", 370],
-      ["geo-border", 380], ["geo-connectors", 420], ["geo-precision", 430], ["geo-incidents", 450],
+      ["geo-border", 380], ["geo-labels", 390], ["geo-connectors", 420], ["geo-precision", 430], ["geo-incidents", 450],
       ["geo-measure", 640]];
     panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = p[1]; });
     var svg = {};
@@ -516,9 +516,9 @@
       var labels = L.layerGroup();
       data.countries.features.forEach(function (f) {
         if (!f.geometry || !f.properties.name) { return; }
-        var center = L.geoJSON(f).getBounds().getCenter();
+        var center = f.properties.label || L.geoJSON(f).getBounds().getCenter();
         var tip = L.tooltip({ permanent: true, direction: "center", className: "geo-country-label",
-          interactive: false, pane: "geo-countries" });
+          interactive: false, pane: "geo-labels" });
         tip.setLatLng(center).setContent(el("span", null, f.properties.name));
         labels.addLayer(tip);
       });
@@ -532,7 +532,7 @@
         style: function (f) {
           var p = f.properties;
           return p.focus ?
-            { color: "#5a3d2b", weight: 2, fillColor: p.fill || "#fff5eb", fillOpacity: 0.6 } :
+            { color: "#5a3d2b", weight: 2, fillColor: p.fill || "#fff5eb", fillOpacity: 0.45 } :
             { color: "#a0a0a0", weight: 0.7, dashArray: "3 3", fillColor: "#e6e3dc", fillOpacity: 0.6 };
         },
         onEachFeature: function (f, layer) {
@@ -548,7 +548,13 @@
           }, { sticky: true });
         }
       });
-      addOverlay("Provinces (shaded by incidents)", provinces, true);
+      var provinceLabels = L.layerGroup();
+      data.provinces.features.forEach(function (f) {
+        if (!f.properties.label || !f.properties.name) { return; }
+        provinceLabels.addLayer(L.tooltip({ permanent: true, direction: "center", className: "geo-province-label",
+          interactive: false, pane: "geo-labels" }).setLatLng(f.properties.label).setContent(el("span", null, f.properties.name)));
+      });
+      addOverlay("Provinces (shaded by incidents)", L.featureGroup([provinces, provinceLabels]), true);
     }
 
     // distance bands along the border
@@ -558,7 +564,7 @@
         if (!b.geometry) { return; }
         var layer = L.geoJSON(b.geometry, {
           renderer: svg["geo-corridors"], pane: "geo-corridors",
-          style: { color: b.color, weight: 0.5, opacity: 0.6, fillColor: b.color, fillOpacity: 0.22 }
+          style: { color: b.color, weight: 0.8, opacity: 0.7, fillColor: b.color, fillOpacity: 0.13 }
         });
         layer.bindTooltip(el("span", null, b.label + " from the border"), { sticky: true });
         bands.addLayer(layer);
@@ -785,7 +791,8 @@
     map.attributionControl.addAttribution(
       "Boundaries © OpenStreetMap contributors (ODbL), Natural Earth (public domain), GSHHG (LGPL); places GeoNames (CC-BY 4.0)");
 
-    if (data.view) { map.fitBounds(data.view, { padding: [10, 10] }); }
+    // leave room for the layer list and the legend on the right
+    if (data.view) { map.fitBounds(data.view, { paddingTopLeft: [20, 10], paddingBottomRight: [180, 10] }); }
     api.count = count;
     api.setDateRange = setRange;
     window.geoWebmaps = window.geoWebmaps || [];
