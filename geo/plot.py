@@ -133,12 +133,12 @@ def plot_timeline(
     *,
     filepath: str | os.PathLike[str] | None = None,
     dpi: float = 300,
-    max_annotations: int = 6,
+    max_annotations: int = 8,
 ) -> tuple[Figure, Axes]:
     """Plot the incidents over time, one lane per side of the border.
 
     Markers show the event type; their area grows with the fatalities (hollow where
-    unknown). The deadliest incidents are annotated. Sized for a single column (3.5 in).
+    unknown). The key events are annotated. Sized for a single column (3.5 in).
 
     Parameters
     ----------
@@ -148,7 +148,8 @@ def plot_timeline(
     ax, filepath, dpi
         As for :func:`plot_overview`.
     max_annotations : int
-        How many incidents to annotate, most fatal first.
+        How many incidents to annotate: the deadliest first, then the strategic
+        developments (diplomatic steps, abductions), noted by their title.
 
     Returns
     -------
@@ -167,9 +168,17 @@ _PLOTTERS = {"overview": plot_overview, "distance": plot_distance, "timeline": p
 
 
 def plot_figure(
-    result: gpd.GeoDataFrame, kind: str, filepath: str | os.PathLike[str] | None = None, *, dpi: float = 300
+    result: gpd.GeoDataFrame,
+    kind: str,
+    filepath: str | os.PathLike[str] | None = None,
+    *,
+    dpi: float = 300,
+    border: str = settings.DEFAULT_BORDER,
 ) -> tuple[Figure, Axes]:
     """Draw one figure kind (``"overview"``, ``"distance"`` or ``"timeline"``).
+
+    ``border`` is the border source the overview draws; the charts read the distances
+    already in ``result``.
 
     Examples
     --------
@@ -183,6 +192,8 @@ def plot_figure(
     if kind not in _PLOTTERS:
         msg = f"unknown figure kind {kind!r}; choose one of {sorted(_PLOTTERS)}"
         raise GeoValueError(msg)
+    if kind == "overview":
+        return plot_overview(result, filepath=filepath, dpi=dpi, border=border)
     return _PLOTTERS[kind](result, filepath=filepath, dpi=dpi)
 
 

@@ -6,6 +6,8 @@ out rather than failing, and the rows dropped are counted in the figure's note.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
@@ -16,6 +18,7 @@ from matplotlib.lines import Line2D
 from geo import settings
 from geo.plot_labels import LabelRequest, marker_bbox, place_labels
 from geo.plot_style import (
+    date_column,
     SIDE_COLORS,
     SIDE_NAMES,
     SINGLE_COLUMN_IN,
@@ -27,6 +30,9 @@ from geo.plot_style import (
     short_label,
     text_column,
 )
+
+#: The distance axis ends this many times the last band edge from the border.
+REACH_FACTOR = 1.25
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -53,7 +59,7 @@ def _side(frame: pd.DataFrame) -> pd.Series:
     return side.where(side.isin(list(SIDE_NAMES)), "")
 
 
-def _shorten(text: str, limit: int = 20) -> str:
+def _shorten(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -95,8 +101,8 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
         "precision": numeric_column(result, "precision_km"),
         "event_type": event_type_column(result),
         "label": short_label(result).map(_shorten),
-        "when": _month_year(text_column(result, "date")),
-        "date": text_column(result, "date"),
+        "when": _month_year(date_column(result)),
+        "date": date_column(result),
         "id": text_column(result, "id"),
         "side": side,
     }, index=result.index)[usable.to_numpy()]
@@ -114,9 +120,10 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     types = event_types_present(frame)
     legend_rows = (len(types) + 1) // 2
     own_figure = ax is None
+    far_any = bool((frame["signed"].abs() > settings.DEFAULT_BANDS_KM[-1] * REACH_FACTOR).any())
     if ax is None:
         axes_h = max(1.2, 0.17 * n + 0.35)
-        top, bottom = 0.2, 0.7 + 0.11 * legend_rows + (0.12 if types else 0)
+        top, bottom = 0.2, 0.7 + 0.11 * legend_rows + (0.12 if types else 0) + 0.08 * bool(far_any)
         height = axes_h + top + bottom
         fig = new_figure(SINGLE_COLUMN_IN, height)
         left = 1.15
@@ -125,7 +132,9 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     fig = ax.figure
 
     edges = [0.0, *map(float, settings.DEFAULT_BANDS_KM)]
-    reach = max(edges[-1] * 1.25, float(np.nanmax(np.abs(frame[["lo", "hi"]].to_numpy()))) * 1.08 if n else 0.0)
+    # the axis ends a little past the last band; farther incidents sit at its edge, labelled
+    reach = edges[-1] * REACH_FACTOR
+    far = frame["signed"].abs() > reach
     ax.set_xscale("function", functions=(_signed_sqrt, _signed_square))
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-0.7, max(n, 1) - 0.3)
@@ -150,15 +159,26 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
                     color=SIDE_COLORS[code], annotation_clip=False)
 
     y = np.arange(n)
+    inner = 0.985 * reach
+    lo, hi = frame["lo"].clip(-inner, inner), frame["hi"].clip(-inner, inner)
     for event_type in types:
-        sel = frame["event_type"] == event_type
+        sel = (frame["event_type"] == event_type).to_numpy()
         look = event_style(event_type)
-        rows = frame[sel]
-        ax.hlines(y[sel.to_numpy()], rows["lo"], rows["hi"], color=look.color, linewidth=1.1, zorder=2)
-        for cap in ("lo", "hi"):
-            ax.scatter(rows[cap], y[sel.to_numpy()], marker="|", s=14, color=look.color, linewidth=0.8, zorder=2)
-        ax.scatter(rows["signed"], y[sel.to_numpy()], marker=look.marker, s=18, facecolor=look.color,
+        near_sel, far_sel = sel & ~far.to_numpy(), sel & far.to_numpy()
+        ax.hlines(y[near_sel], lo[near_sel], hi[near_sel], color=look.color, linewidth=1.1, zorder=2)
+        for cap in (frame["lo"], frame["hi"]):
+            inside = near_sel & (cap.abs() <= inner).to_numpy()
+            ax.scatter(cap[inside], y[inside], marker="|", s=14, color=look.color, linewidth=0.8, zorder=2)
+        ax.scatter(frame["signed"][near_sel], y[near_sel], marker=look.marker, s=18, facecolor=look.color,
                    edgecolor="black", linewidth=0.5, zorder=3, label=event_type)
+        # off the scale: the event's marker at the axis edge and the distance written beside it
+        for i in np.flatnonzero(far_sel):
+            sign = 1.0 if frame["signed"].iloc[i] > 0 else -1.0
+            ax.scatter([sign * inner * 0.86], [y[i]], marker=look.marker, s=18, facecolor=look.color,
+                       edgecolor="black", linewidth=0.5, zorder=3)
+            ax.annotate(f"{frame['signed'].abs().iloc[i]:,.0f} km", (sign * inner * 0.86, y[i]),
+                        xytext=(-5 * sign, 0), textcoords="offset points", ha="right" if sign > 0 else "left",
+                        va="center", fontsize=5.5, color="#333333", zorder=4)
     ax.set_yticks(y, [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
     ax.set_xlabel("Distance to the border (km)", labelpad=2)
     for spine in ("top", "right", "left"):
@@ -166,11 +186,12 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     dropped = len(result) - n
     bands = ", ".join(f"{e:g}" for e in edges[1:])
     note = (f"Square-root axis; shading marks the distance bands ({bands} km).\n"
-            "Bars: the range allowed by each location's precision.")
+            "Bars: the range allowed by each location's precision."
+            + (f"\nBeyond {reach:g} km: at the axis edge, distance written." if far.any() else ""))
     if dropped:
         note += f" {dropped} incident{'s' if dropped > 1 else ''} without a distance not shown."
     if own_figure:
-        fig.text(0.03, (0.14 + 0.11 * legend_rows + (0.12 if types else 0) + 0.22) / fig.get_figheight(), note,
+        fig.text(0.03, (0.14 + 0.08 * far.any() + 0.11 * legend_rows + (0.12 if types else 0) + 0.22) / fig.get_figheight(), note,
                  ha="left", va="top", fontsize=5.5, color="#444444")
     else:
         ax.annotate(note, (0, 0), xycoords="axes fraction", xytext=(0, -22), textcoords="offset points",
@@ -196,6 +217,30 @@ def _lanes(frame: pd.DataFrame, days_apart: float) -> np.ndarray:
     return offsets
 
 
+def _key_events(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The incidents to annotate and their notes: deadliest first, then strategic developments.
+
+    A deadly incident is noted by place and toll; one without deaths (a diplomatic step,
+    an abduction) by its title, wrapped.
+    """
+    if frame.empty:
+        return frame.assign(note=pd.Series(dtype=object))
+    deadly = frame["fatalities"].fillna(0) > 0
+    strategic = frame["event_type"] == "Strategic developments"
+    rank = np.where(deadly, 0, np.where(strategic, 1, 2))
+    chosen = frame.assign(_rank=rank, _f=-frame["fatalities"].fillna(-1)).sort_values(
+        ["_rank", "_f", "date", "id"], kind="stable").head(limit)
+    notes = []
+    for r in chosen.itertuples():
+        if r.fatalities > 0:
+            notes.append(f"{r.label}: {int(r.fatalities)} killed")
+        else:
+            text = r.title or r.label
+            lines = textwrap.wrap(text, 26)
+            notes.append("\n".join(lines[:2]) + ("…" if len(lines) > 2 else ""))
+    return chosen.assign(note=notes).drop(columns=["_rank", "_f"])
+
+
 def _area(fatalities: float, base: float, per: float) -> float:
     """Marker area in points²: ``base`` plus ``per`` per death; ``base`` when unknown."""
     return base + per * max(fatalities, 0.0) if np.isfinite(fatalities) else base
@@ -203,13 +248,13 @@ def _area(fatalities: float, base: float, per: float) -> float:
 
 def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int) -> tuple[Figure, Axes]:
     """Draw the timeline; see :func:`geo.plot.plot_timeline`."""
-    dates = pd.to_datetime(text_column(result, "date"), errors="coerce")
+    dates = pd.to_datetime(date_column(result), errors="coerce")
     side = _side(result)
     usable = dates.notna() & (side != "")
     frame = pd.DataFrame({
         "date": dates, "side": side, "event_type": event_type_column(result),
         "fatalities": numeric_column(result, "fatalities"), "label": short_label(result).map(_shorten),
-        "id": text_column(result, "id"),
+        "id": text_column(result, "id"), "title": text_column(result, "title"),
     }, index=result.index)[usable.to_numpy()]
     frame = frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
     frame["t"] = mdates.date2num(frame["date"]) if len(frame) else np.array([], dtype=float)
@@ -268,13 +313,10 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
     # the deadliest incidents are the key events; unknown tolls come last
     obstacles = [marker_bbox(ax, t, y, np.sqrt(a) / 2 + 0.5) for t, y, a in zip(frame["t"], frame["y"], frame["area"],
                                                                                 strict=True)]
-    key = frame.assign(_f=frame["fatalities"].fillna(-1)).sort_values(["_f", "date", "id"],
-                                                                      ascending=[False, True, True], kind="stable")
     requests = []
-    for r in key.head(max_annotations).itertuples():
-        killed = f": {int(r.fatalities)} killed" if np.isfinite(r.fatalities) else ""
-        requests.append(LabelRequest(float(r.t), float(r.y), f"{r.label}{killed}", gap_pt=float(np.sqrt(r.area) / 2 + 1),
-                                     text_kw={"fontsize": 5.5, "zorder": 5}))
+    for r in _key_events(frame, max_annotations).itertuples():
+        requests.append(LabelRequest(float(r.t), float(r.y), r.note, gap_pt=float(np.sqrt(r.area) / 2 + 1),
+                                     text_kw={"fontsize": 5.5, "zorder": 5, "linespacing": 1.0}))
     place_labels(ax, requests, obstacles=obstacles)
 
     sizes = [v for v in (1, 5, 10, 25, 50, 100) if v <= max(fmax, 1)][-3:]

@@ -36,6 +36,8 @@ _TO_LONLAT = pyproj.Transformer.from_crs(MAP_CRS, "EPSG:4326", always_xy=True)
 
 #: gid of the scale bar's line, so that tests and users can find and measure it.
 SCALE_BAR_GID = "scale-bar"
+#: gid of the label at the bar's far end: its length in km.
+SCALE_BAR_LABEL_GID = "scale-bar-label"
 
 
 def to_map(lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +88,8 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, x0: float, y0: float, height_m: floa
                     zorder=21, solid_capstyle="butt", gid=SCALE_BAR_GID)
     ticks = ((x0, "0"), (x0 + half, f"{bar.km / 2:g}"), (x0 + bar.projected_m, f"{bar.km:g}"))
     for x, text in ticks:
-        ax.text(x, y0 + height_m * 1.6, text, ha="center", va="bottom", fontsize=6, zorder=21)
+        ax.text(x, y0 + height_m * 1.6, text, ha="center", va="bottom", fontsize=6, zorder=21,
+                gid=SCALE_BAR_LABEL_GID if x == ticks[-1][0] else None)
     ax.text(x0 + bar.projected_m + height_m * 1.5, y0 + height_m / 2, "km", ha="left",
             va="center", fontsize=6, zorder=21)
     return line

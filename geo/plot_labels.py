@@ -38,6 +38,9 @@ _DIRECTIONS: tuple[tuple[float, float], ...] = (
 # Distances from the point in points; labels past the first ring get a leader line.
 _RINGS_PT: tuple[float, ...] = (4.0, 12.0, 22.0, 34.0)
 
+#: gid of every placed label, so that tests and users can find them.
+LABEL_GID = "placed-label"
+
 #: A white outline under label text, so it reads over lines and fills.
 HALO = [patheffects.withStroke(linewidth=1.8, foreground="white")]
 
@@ -155,5 +158,5 @@ def place_labels(
 def _annotate(ax: Axes, request: LabelRequest, kw: dict[str, Any]) -> Annotation:
     return ax.annotate(
         request.text, (request.x, request.y), textcoords="offset points",
-        path_effects=HALO, annotation_clip=False, **kw, **request.text_kw,
+        path_effects=HALO, annotation_clip=False, gid=LABEL_GID, **kw, **request.text_kw,
     )

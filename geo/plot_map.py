@@ -37,6 +37,7 @@ from geo.plot_furniture import (
 )
 from geo.plot_labels import HALO, LabelRequest, marker_bbox, place_labels
 from geo.plot_style import (
+    date_column,
     DOUBLE_COLUMN_IN,
     OKABE_ITO,
     event_style,
@@ -64,6 +65,10 @@ TOWNS: dict[str, tuple[float, float, int]] = {
     "Iranshahr": (60.68476, 27.20245, 1160939),
 }
 
+#: Lines are simplified to this many map metres before drawing: about a tenth of a point
+#: at print size, invisible, and it keeps the SVG and PDF small.
+SIMPLIFY_M: float = 200.0
+
 #: Corridor widths drawn either side of the border, in km (the first two distance bands).
 CORRIDORS_KM: tuple[int, ...] = tuple(settings.DEFAULT_BANDS_KM[:2])
 
@@ -88,7 +93,8 @@ _BORDER_COLOR = "#1A1A1A"
 
 def _geom_path(geom: shapely.Geometry) -> MplPath | None:
     """Return a matplotlib path for polygons (holes kept), or None when empty."""
-    polygons = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and not g.is_empty]
+    parts = shapely.get_parts(shapely.get_parts(geom))  # a collection may hold multipolygons
+    polygons = [g for g in parts if g.geom_type == "Polygon" and not g.is_empty]
     rings = []
     for polygon in polygons:
         for ring in (polygon.exterior, *polygon.interiors):
@@ -98,8 +104,8 @@ def _geom_path(geom: shapely.Geometry) -> MplPath | None:
 
 def _add_polygons(ax: Axes, geom: shapely.Geometry, **kw: Any) -> None:
     path = _geom_path(geom)
-    if path is not None:
-        ax.add_patch(PathPatch(path, **kw))
+    if path is not None:  # add_artist: the limits are set by the frame, not by the patches
+        ax.add_artist(PathPatch(path, **kw))
 
 
 def _add_lines(ax: Axes, geom: shapely.Geometry, **kw: Any) -> None:
@@ -126,6 +132,17 @@ def _as_geometry(obj: Any) -> shapely.Geometry:
     return obj
 
 
+def _clean(geom: Any, tolerance: float | None = None) -> Any:
+    """Simplify for drawing, and repair what simplifying or a source's own rings broke."""
+    return shapely.make_valid(shapely.simplify(geom, tolerance or SIMPLIFY_M, preserve_topology=True))
+
+
+def _simplified(frame: gpd.GeoDataFrame, tolerance: float | None = None) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    out["geometry"] = _clean(frame.geometry.to_numpy(), tolerance)
+    return out
+
+
 def load_layers(border: str) -> dict[str, Any]:
     """Load provinces, countries, the border and its corridors, projected to the map.
 
@@ -133,9 +150,9 @@ def load_layers(border: str) -> dict[str, Any]:
     """
     from geo import boundaries
 
-    provinces = boundaries.provinces().to_crs(MAP_CRS)
-    countries = boundaries.countries().to_crs(MAP_CRS)
-    line = _to_map_geom(_as_geometry(boundaries.border(source=border)))
+    provinces = _simplified(boundaries.provinces().to_crs(MAP_CRS))
+    countries = _simplified(boundaries.countries().to_crs(MAP_CRS))
+    line = shapely.simplify(_to_map_geom(_as_geometry(boundaries.border(source=border))), SIMPLIFY_M)
     corridors: dict[int, shapely.Geometry] = {}
     try:
         from geo.corridor import border_corridor
@@ -143,7 +160,8 @@ def load_layers(border: str) -> dict[str, Any]:
         logger.info("geo.corridor is not available; drawing the map without border corridors")
     else:
         for km in CORRIDORS_KM:
-            corridors[km] = _to_map_geom(_as_geometry(border_corridor(km, side=None, border=border)))
+            corridor = _to_map_geom(_as_geometry(border_corridor(km, side=None, border=border)))
+            corridors[km] = _clean(corridor)
     return {"provinces": provinces, "countries": countries, "border": line, "corridors": corridors}
 
 
@@ -156,7 +174,7 @@ def _extent(provinces: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
 
 
 def _year_span(result: pd.DataFrame) -> str:
-    years = pd.to_datetime(text_column(result, "date"), errors="coerce").dt.year.dropna()
+    years = pd.to_datetime(date_column(result), errors="coerce").dt.year.dropna()
     if years.empty:
         return ""
     lo, hi = int(years.min()), int(years.max())
@@ -174,7 +192,7 @@ def _incident_points(result: gpd.GeoDataFrame) -> pd.DataFrame:
     x, y = to_map(points.x.to_numpy(), points.y.to_numpy())
     out = pd.DataFrame({
         "x": x, "y": y, "event_type": event_type_column(frame).to_numpy(),
-        "label": short_label(frame).to_numpy(), "date": text_column(frame, "date").to_numpy(),
+        "label": short_label(frame).to_numpy(), "date": date_column(frame).to_numpy(),
         "id": text_column(frame, "id").to_numpy(),
         "precision_km": numeric_column(frame, "precision_km").to_numpy(),
         "fatalities": numeric_column(frame, "fatalities").to_numpy(),
@@ -191,6 +209,11 @@ def _precision_ring(lon: float, lat: float, km: float) -> np.ndarray:
     return np.column_stack(to_map(lons, lats))
 
 
+def _clip(geom: Any, frame_box: shapely.Geometry) -> Any:
+    """Clip to the map frame; clip_by_rect tolerates the odd invalid ring of a source."""
+    return shapely.clip_by_rect(geom, *frame_box.bounds)
+
+
 def _outside_land(countries: gpd.GeoSeries, frame_box: shapely.Geometry) -> shapely.Geometry:
     """What in the frame is neither a mapped country nor sea: land of unmapped countries.
 
@@ -199,7 +222,7 @@ def _outside_land(countries: gpd.GeoSeries, frame_box: shapely.Geometry) -> shap
     one that reaches another edge only is a neighbour's land (India's, east of Sindh);
     one inside the frame is inland water.
     """
-    rest = frame_box.difference(shapely.union_all(countries.to_numpy()))
+    rest = frame_box.difference(shapely.make_valid(shapely.union_all(shapely.make_valid(countries.to_numpy()))))
     xmin, ymin, xmax, ymax = frame_box.bounds
     south = shapely.LineString([(xmin, ymin), (xmax, ymin)])
     edges = frame_box.boundary
@@ -213,22 +236,22 @@ def _draw_base(ax: Axes, layers: dict[str, Any], frame_box: shapely.Geometry) ->
     _add_polygons(ax, _outside_land(layers["countries"].geometry, frame_box), facecolor=_LAND,
                   edgecolor="none", zorder=2)
     for geom in layers["countries"].geometry:
-        _add_polygons(ax, shapely.intersection(geom, frame_box), facecolor=_LAND, edgecolor="none", zorder=2)
+        _add_polygons(ax, _clip(geom, frame_box), facecolor=_LAND, edgecolor="none", zorder=2)
     provinces = layers["provinces"]
     focus = provinces["focus"].astype(bool) if "focus" in provinces else pd.Series(False, index=provinces.index)
     for geom in provinces.geometry[focus]:
-        _add_polygons(ax, shapely.intersection(geom, frame_box), facecolor=_FOCUS, edgecolor="none", zorder=3)
+        _add_polygons(ax, _clip(geom, frame_box), facecolor=_FOCUS, edgecolor="none", zorder=3)
     for geom in provinces.geometry[~focus]:
-        _add_lines(ax, shapely.intersection(geom, frame_box).boundary, color="#C4C4C4", linewidth=0.35, zorder=3.5)
+        _add_lines(ax, _clip(geom, frame_box).boundary, color="#C4C4C4", linewidth=0.35, zorder=3.5)
     for i, km in enumerate(sorted(layers["corridors"], reverse=True)):
         color = _CORRIDOR_COLORS[-1 - i] if i < len(_CORRIDOR_COLORS) else _CORRIDOR_COLORS[0]
-        _add_polygons(ax, shapely.intersection(layers["corridors"][km], frame_box), facecolor=color,
+        _add_polygons(ax, _clip(layers["corridors"][km], frame_box), facecolor=color,
                       edgecolor="none", alpha=0.35, zorder=4)
     for geom in provinces.geometry[focus]:
-        _add_lines(ax, shapely.intersection(geom, frame_box).boundary, color=_FOCUS_EDGE, linewidth=0.5, zorder=5)
+        _add_lines(ax, _clip(geom, frame_box).boundary, color=_FOCUS_EDGE, linewidth=0.5, zorder=5)
     for geom in layers["countries"].geometry:
-        _add_lines(ax, shapely.intersection(geom, frame_box).boundary, color="#707070", linewidth=0.55, zorder=6)
-    _add_lines(ax, shapely.intersection(layers["border"], frame_box), color=_BORDER_COLOR, linewidth=1.2,
+        _add_lines(ax, _clip(geom, frame_box).boundary, color="#707070", linewidth=0.55, zorder=6)
+    _add_lines(ax, _clip(layers["border"], frame_box), color=_BORDER_COLOR, linewidth=1.2,
                zorder=7, solid_capstyle="round")
 
 
@@ -258,6 +281,7 @@ def _draw_names(ax: Axes, layers: dict[str, Any], frame_box: shapely.Geometry) -
 def _draw_inset(ax: Axes, layers: dict[str, Any], extent: tuple[float, float, float, float]) -> Axes:
     countries = layers["countries"]
     keep = countries[countries["iso3"].isin(["PAK", "IRN", "AFG"])] if "iso3" in countries else countries
+    keep = _simplified(keep, 40 * SIMPLIFY_M)  # the inset is small: coarse lines suffice
     inset = ax.inset_axes((0.745, 0.665, 0.25, 0.33))
     xmin, ymin, xmax, ymax = keep.total_bounds
     pad = 0.04 * max(xmax - xmin, ymax - ymin)

@@ -153,6 +153,26 @@ def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
     return values.where(values.notna(), "").astype(str).str.strip()
 
 
+def date_column(frame: pd.DataFrame, name: str = "date") -> pd.Series:
+    """Return dates as ISO strings (``"2024-01-16"``), ``""`` where missing or unreadable.
+
+    Accepts ISO text and datetimes alike (``geopandas.read_file`` parses dates).
+
+    Examples
+    --------
+    >>> date_column(pd.DataFrame({"date": ["2024-01-16", None, "soon"]})).tolist()
+    ['2024-01-16', '', '']
+    >>> date_column(pd.DataFrame({"date": pd.to_datetime(["2018-12-06"])})).tolist()
+    ['2018-12-06']
+    """
+    if name not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    values = frame[name]
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        values = pd.to_datetime(values.astype(object).where(values.notna(), None), errors="coerce", format="mixed")
+    return values.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+
+
 def _first_variant(value: object) -> str:
     if isinstance(value, str) and value.startswith("["):
         try:

@@ -1,0 +1,46 @@
+"""``geo figure``: draw one report figure of an incident file as PNG, SVG or PDF."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from geo import settings
+
+logger = logging.getLogger("geo")
+
+#: Columns that show a file has already been through ``geo analyze``.
+ANALYSIS_COLUMNS = ("border_distance_km", "border_side", "border_distance_min_km", "border_distance_max_km")
+
+KINDS = ("overview", "distance", "timeline")
+
+
+@click.command(name="figure")
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(KINDS), default="overview", show_default=True,
+              help="Which figure: the map, the distances to the border, or the timeline.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="File to write; the extension (.png, .svg or .pdf) picks the format.")
+@click.option("--dpi", type=click.FloatRange(min=30, max=1200), default=300, show_default=True,
+              help="Resolution of a PNG.")
+@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+def cli(input_path: str, kind: str, output: str, dpi: float, border: str) -> None:
+    """Draw one report figure of INPUT (GeoJSON, CSV or GeoParquet) to a PNG, SVG or PDF.
+
+    INPUT is analysed on the fly when it lacks the border-distance columns. The same
+    input always gives the same bytes.
+    """
+    from geo.io import read_incidents
+    from geo.plot import plot_figure
+    from geo.plot_style import figure_format
+
+    figure_format(output)  # a bad extension fails before the work
+    frame = read_incidents(input_path)
+    if not all(column in frame.columns for column in ANALYSIS_COLUMNS):
+        from geo.analysis import analyze
+
+        logger.info("measuring %d incidents against the %r border", len(frame), border)
+        frame = analyze(frame, border=border)
+    plot_figure(frame, kind, output, dpi=dpi, border=border)
+    click.echo(f"wrote {output} ({kind}, {len(frame)} incidents)")
