@@ -436,6 +436,10 @@ def _geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, 
                   layout=layout)
 
 
+def _arrow_lists(arrow_type: pa.DataType) -> Any:
+    return pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) else None
+
+
 def _read_parquet(path: Path, layout: str | None, progress: _Progress) -> Iterator[_Piece]:
     import pyarrow.parquet as pq
 
@@ -463,7 +467,8 @@ def _read_parquet(path: Path, layout: str | None, progress: _Progress) -> Iterat
     start = 1
     try:
         for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
-            table = batch.to_pandas()
+            # lists stay in Arrow (compact, and what pandas' own metadata asks for)
+            table = batch.to_pandas(types_mapper=_arrow_lists)
             record = np.arange(start, start + len(table), dtype=np.int64)
             table.index = pd.RangeIndex(start - 1, start - 1 + len(table))
             start += len(table)
