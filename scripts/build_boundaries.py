@@ -458,7 +458,8 @@ def conflate(ba: Polygon, sb: Polygon, border: LineString) -> tuple[Polygon, Pol
     balochistan = shapely.union_all(left)
     sistan = shapely.union_all(right)
     notes = {
-        "end_patches_km2": [round(area_km2(p), 3) for p in patches],
+        # land or sea added to the two provinces at the tripoint and at Gwatar Bay
+        "end_patches_added_km2": [round(area_km2(p.difference(union)), 3) for p in patches],
         "faces": len(faces),
     }
     return balochistan, sistan, notes
@@ -536,6 +537,21 @@ def build(cache: Path) -> dict[str, bytes]:
     for code in ne:
         if code not in geoms:  # neighbours: untouched except where they would overlap
             geoms[code] = snap(_largest_polygonal(ne[code].difference(focus_union)))
+
+    # Balochistan's and Sistan and Baluchestan's other edges (Sindh, Punjab, KP, FATA,
+    # Kerman, Hormozgan, South Khorasan, Afghanistan) must stay Natural Earth's away from
+    # the border's ends: check every vertex more than 10 km from the OSM line
+    zone = lines["osm"].buffer(0.1)
+    for code, new in (("PK-BA", ba_new), ("IR-13", sb_new)):
+        far = shapely.points(np.asarray(ne[code].exterior.coords))
+        far = far[~shapely.intersects(far, zone)]
+        moved = float(shapely.distance(far, new.boundary).max())
+        if moved > GRID:
+            raise SystemExit(f"{code}: an edge away from the border moved by {moved} degrees")
+        conflation.setdefault("outer_edge_max_shift_deg", {})[code] = round(moved, 9)
+    conflation["neighbour_area_removed_km2"] = {
+        code: round(area_km2(ne[code]) - area_km2(geoms[code]), 3) + 0.0 for code in sorted(ne) if code not in ("PK-BA", "IR-13")
+    }
 
     rows = []
     for ne_code, iso, a3, name, focus, extra in PROVINCES:
@@ -641,7 +657,9 @@ PROCESSING = {
         "IR-15 -> IR-08, IR-23 -> IR-22; IR-29 unchanged); PK-TA is withdrawn but kept for FATA; the "
         "Natural Earth code is kept in iso_3166_2_ne",
         "union PK-BA and IR-13; where an end of the OSM border lies outside that union (it does at both "
-        "ends) add the sliver between the OSM line, the union's boundary and the union's nearest point",
+        "ends: Natural Earth's tripoint is 2.8 km west, its Gwatar coast about 3 km north) add a patch, the "
+        "convex hull of the line's stretch outside the union and of the union's boundary within that "
+        "stretch's length either side of where the line enters, so both provinces reach the line's end",
         "split the union along the OSM border: faces on its left (east) are Balochistan, on its right "
         "Sistan and Baluchestan",
         "neighbours keep their Natural Earth geometry minus the two focus provinces (removes any overlap)",
@@ -747,10 +765,23 @@ def sources_markdown(figures: dict) -> str:
     ]
     for key, f in b.items():
         lines.append(f"| {key} | {f['length_km']} | {f['vertices']} | {f['start']} | {f['end']} |")
-    lines += ["", "Gaps in the OSM land-only edge, filled from GSHHG:", ""]
+    lines += ["", "Gaps in the OSM land-only edge (water on both sides), filled from GSHHG:", ""]
     for g in figures["osm_gaps_filled_from_gshhg"]:
-        lines.append(f"- {g['from']} -> {g['to']}: straight {g['straight_km']} km, filled {g['filled_km']} km ({g['filler_vertices']} GSHHG vertices)")
-    lines += ["", "Focus province areas: " + ", ".join(f"{k} {v:,.1f} km²" for k, v in figures["focus_areas_km2"].items()) + ".", ""]
+        where = "Hamun-i-Mashkel" if g["from"][1] > 27.5 else "a water notch near Gwatar (Dasht river mouth)"
+        lines.append(
+            f"- {where}, {g['from']} -> {g['to']}: {g['straight_km']} km straight, "
+            f"{g['filled_km']} km filled ({g['filler_vertices']} GSHHG vertices between the ends)"
+        )
+    conf = figures["conflation"]
+    lines += [
+        "",
+        "Focus province areas: "
+        + ", ".join(f"{k} {v:,.1f} km²" for k, v in figures["focus_areas_km2"].items())
+        + " (official: Balochistan 347,190 km²; Sistan and Baluchestan 181,785 km²).",
+        f"End patches added to the two provinces (tripoint, Gwatar Bay): {conf['end_patches_added_km2']} km².",
+        "The deviation of each alternate from the default border is printed by `geo boundaries`.",
+        "",
+    ]
     lines += ["## Processing", ""]
     for name, steps in PROCESSING.items():
         lines.append(f"### `{name}`")
