@@ -390,10 +390,12 @@ def _odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -
     """Rejects for rows with the wrong number of fields, their values under the header."""
     records = []
     for line, row in odd:
-        values = dict(zip(header, row, strict=False))
+        values = {f"{k}_original" if k in validate.REJECT_COLUMNS and k != "id" else k: v
+                  for k, v in zip(header, row, strict=False)}
         if len(row) > width:
             values["extra_fields"] = json.dumps(row[width:], ensure_ascii=False)
-        records.append({"record": line, "id": None, "field": "(row)",
+        ident = values.pop("id", None) or None
+        records.append({"record": line, "id": ident, "field": "(row)",
                         "reason": f"{len(row)} fields where the header has {width}", **values})
     return pd.DataFrame(records)
 
