@@ -6,11 +6,13 @@ Examples
 >>> from shapely.geometry import Point
 >>> points = gpd.GeoDataFrame(
 ...     {"id": ["a", "b"], "precision_km": [5.0, 0.0]},
-...     geometry=[Point(62.5, 27.0), Point(61.2, 29.5)], crs="EPSG:4326",
+...     geometry=[Point(63.4, 27.0), Point(60.86, 29.50)], crs="EPSG:4326",
 ... )
 >>> result = analyze(points)
 >>> result[["country", "admin1", "border_side", "distance_band"]].values.tolist()
-[['PAK', 'Balochistan', 'PAK', '0–10 km'], ['IRN', 'Sistan and Baluchestan', 'IRN', '10–25 km']]
+[['PAK', 'Balochistan', 'PAK', '10–25 km'], ['IRN', 'Sistan and Baluchestan', 'IRN', '25–50 km']]
+>>> result[["border_distance_km", "border_distance_min_km", "border_distance_max_km"]].round(1).values.tolist()
+[[14.7, 9.7, 19.7], [25.4, 25.4, 25.4]]
 """
 
 from __future__ import annotations

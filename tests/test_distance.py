@@ -37,7 +37,7 @@ def _on_segment(coords: list[tuple[float, float]], i: int, fraction: float) -> t
 
 def _reference_points(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
     rng = np.random.default_rng(20240116)
-    region = list(zip(rng.uniform(56.0, 68.0, 150), rng.uniform(23.0, 33.0, 150), strict=True))
+    region = list(zip(rng.uniform(56.0, 68.0, 160), rng.uniform(23.0, 33.0, 160), strict=True))
     on_line = [_on_segment(coords, int(i), f) for i, f in zip(rng.integers(0, len(coords) - 1, 25), rng.uniform(0, 1, 25), strict=True)]
     vertices = [coords[int(i)] for i in rng.integers(0, len(coords), 10)]
     (n_lon, n_lat), (s_lon, s_lat) = coords[0], coords[-1]
