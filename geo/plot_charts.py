@@ -123,7 +123,7 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     far_any = bool((frame["signed"].abs() > settings.DEFAULT_BANDS_KM[-1] * REACH_FACTOR).any())
     if ax is None:
         axes_h = max(1.2, 0.17 * n + 0.35)
-        top, bottom = 0.2, 0.7 + 0.11 * legend_rows + (0.12 if types else 0) + 0.08 * bool(far_any)
+        top, bottom = 0.2, 0.76 + 0.11 * legend_rows + (0.12 if types else 0) + 0.09 * bool(far_any)
         height = axes_h + top + bottom
         fig = new_figure(SINGLE_COLUMN_IN, height)
         left = 1.15
@@ -132,11 +132,14 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     fig = ax.figure
 
     edges = [0.0, *map(float, settings.DEFAULT_BANDS_KM)]
-    # the axis ends a little past the last band; farther incidents sit at its edge, labelled
+    # the scale ends a little past the last band; farther incidents go to a hatched
+    # off-scale zone beyond it, with their distance written
     reach = edges[-1] * REACH_FACTOR
     far = frame["signed"].abs() > reach
+    limit = reach * 1.4 if far.any() else reach
+    off_scale = reach * 1.2  # where far incidents are drawn
     ax.set_xscale("function", functions=(_signed_sqrt, _signed_square))
-    ax.set_xlim(-reach, reach)
+    ax.set_xlim(-limit, limit)
     ax.set_ylim(-0.7, max(n, 1) - 0.3)
     # distance bands: alternate shades outward from the border, dotted edges
     bounds = [*edges, reach]
@@ -144,6 +147,11 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
         shade = "#F0F0F0" if i % 2 == 0 else "white"
         for sign in (-1, 1):
             ax.axvspan(sign * bounds[i], sign * bounds[i + 1], facecolor=shade, edgecolor="none", zorder=0)
+    if far.any():
+        for sign in (-1, 1):
+            ax.axvspan(sign * reach, sign * limit, facecolor="white", edgecolor="#C8C8C8", hatch="////",
+                       linewidth=0, zorder=0)
+            ax.axvline(sign * reach, color="#808080", linewidth=0.6, zorder=0.5)
     for edge in edges[1:]:
         for sign in (-1, 1):
             ax.axvline(sign * edge, color="#B0B0B0", linewidth=0.4, linestyle=(0, (1, 1.5)), zorder=0.5)
@@ -174,11 +182,12 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
         # off the scale: the event's marker at the axis edge and the distance written beside it
         for i in np.flatnonzero(far_sel):
             sign = 1.0 if frame["signed"].iloc[i] > 0 else -1.0
-            ax.scatter([sign * inner * 0.86], [y[i]], marker=look.marker, s=18, facecolor=look.color,
+            ax.scatter([sign * off_scale], [y[i]], marker=look.marker, s=18, facecolor=look.color,
                        edgecolor="black", linewidth=0.5, zorder=3)
-            ax.annotate(f"{frame['signed'].abs().iloc[i]:,.0f} km", (sign * inner * 0.86, y[i]),
+            ax.annotate(f"{frame['signed'].abs().iloc[i]:,.0f} km", (sign * off_scale, y[i]),
                         xytext=(-5 * sign, 0), textcoords="offset points", ha="right" if sign > 0 else "left",
-                        va="center", fontsize=5.5, color="#333333", zorder=4)
+                        va="center", fontsize=5.5, color="#333333", zorder=4,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
     ax.set_yticks(y, [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
     ax.set_xlabel("Distance to the border (km)", labelpad=2)
     for spine in ("top", "right", "left"):
@@ -187,11 +196,11 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     bands = ", ".join(f"{e:g}" for e in edges[1:])
     note = (f"Square-root axis; shading marks the distance bands ({bands} km).\n"
             "Bars: the range allowed by each location's precision."
-            + (f"\nBeyond {reach:g} km: at the axis edge, distance written." if far.any() else ""))
+            + (f"\nHatched: beyond {reach:g} km, off the scale; distance written." if far.any() else ""))
     if dropped:
         note += f" {dropped} incident{'s' if dropped > 1 else ''} without a distance not shown."
     if own_figure:
-        fig.text(0.03, (0.14 + 0.08 * far.any() + 0.11 * legend_rows + (0.12 if types else 0) + 0.22) / fig.get_figheight(), note,
+        fig.text(0.03, (0.2 + 0.09 * far.any() + 0.11 * legend_rows + (0.12 if types else 0) + 0.22) / fig.get_figheight(), note,
                  ha="left", va="top", fontsize=5.5, color="#444444")
     else:
         ax.annotate(note, (0, 0), xycoords="axes fraction", xytext=(0, -22), textcoords="offset points",
@@ -236,8 +245,8 @@ def _key_events(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
             notes.append(f"{r.label}: {int(r.fatalities)} killed")
         else:
             text = r.title or r.label
-            lines = textwrap.wrap(text, 26)
-            notes.append("\n".join(lines[:2]) + ("…" if len(lines) > 2 else ""))
+            lines = textwrap.wrap(text, 30)
+            notes.append("\n".join(lines[:3]) + ("…" if len(lines) > 3 else ""))
     return chosen.assign(note=notes).drop(columns=["_rank", "_f"])
 
 

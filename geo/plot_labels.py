@@ -145,7 +145,7 @@ def place_labels(
                 break
         assert best is not None
         _, chosen_order, text, box, kw = best
-        if chosen_order >= len(_DIRECTIONS):  # set away from its point: draw a leader line
+        if chosen_order >= 4:  # set off diagonally or farther out: a leader line says whose it is
             text.remove()
             arrow = {"arrowstyle": "-", "color": leader_color, "lw": 0.4, "shrinkA": 1.0,
                      "shrinkB": request.gap_pt}
