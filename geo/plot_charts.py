@@ -18,10 +18,10 @@ from matplotlib.lines import Line2D
 from geo import settings
 from geo.plot_labels import LabelRequest, marker_bbox, place_labels
 from geo.plot_style import (
-    date_column,
     SIDE_COLORS,
     SIDE_NAMES,
     SINGLE_COLUMN_IN,
+    date_column,
     event_style,
     event_type_column,
     event_types_present,

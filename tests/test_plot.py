@@ -55,7 +55,7 @@ def legend_texts(ax) -> list[str]:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_one_legend_entry_per_event_type_present(analysis, kind):
-    fig, ax = plot.plot_figure(analysis, kind)
+    _, ax = plot.plot_figure(analysis, kind)
     texts = legend_texts(ax)
     shown = [t for t in texts if t in EVENT_STYLES]
     present = set(analysis["event_type"])
