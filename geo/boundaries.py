@@ -163,7 +163,7 @@ def countries() -> gpd.GeoDataFrame:
     return _countries().copy()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _border(source: str) -> gpd.GeoDataFrame:
     frame = _read(_BORDER_FILES[source])
     frame["length_km"] = geodesic_length_km(frame)
@@ -249,7 +249,7 @@ def _nearest_km(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return np.asarray(dist).reshape(t.shape).min(axis=1) / 1000.0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _deviation(source: str, reference: str) -> tuple[float, float, float, float]:
     line = np.asarray(_border(source).geometry.iloc[0].coords)
     ref = np.asarray(_border(reference).geometry.iloc[0].coords)

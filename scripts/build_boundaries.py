@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
-import io
 import json
 import subprocess
 import sys
@@ -48,7 +47,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from geo.io import to_geojson_text  # noqa: E402
+from geo.io import to_geojson_text
 
 OUT_DIR = REPO / "data" / "boundaries"
 DEFAULT_CACHE = REPO / ".cache" / "boundaries"
@@ -534,9 +533,9 @@ def build(cache: Path) -> dict[str, bytes]:
     ba_new, sb_new = snap(_largest_polygonal(ba_new)), snap(_largest_polygonal(sb_new))
     focus_union = shapely.union_all([ba_new, sb_new])
     geoms = {"PK-BA": ba_new, "IR-13": sb_new}
-    for code in ne:
+    for code, geom in ne.items():
         if code not in geoms:  # neighbours: untouched except where they would overlap
-            geoms[code] = snap(_largest_polygonal(ne[code].difference(focus_union)))
+            geoms[code] = snap(_largest_polygonal(geom.difference(focus_union)))
 
     # Balochistan's and Sistan and Baluchestan's other edges (Sindh, Punjab, KP, FATA,
     # Kerman, Hormozgan, South Khorasan, Afghanistan) must stay Natural Earth's away from
@@ -637,8 +636,8 @@ PROCESSING = {
         "read OpenStreetMap polygons A3=PAK and A3=IRN from map.geo.json",
         "keep the edges of Pakistan's rings that lie on Iran's boundary (shared vertices) and merge them into pieces",
         "order the pieces from the Afghan tripoint to Gwatar Bay by their position along the GSHHG line",
-        "fill each gap between pieces (water on both sides: Hamun-i-Mashkel, a notch near Gwatar) with the GSHHG "
-        "line between the gap's ends, its end offsets removed by linear interpolation along its length",
+        ("fill each gap between pieces (water on both sides: Hamun-i-Mashkel, a notch near Gwatar) with the GSHHG "
+        "line between the gap's ends, its end offsets removed by linear interpolation along its length"),
         "orient north to south (Pakistan on the left), snap to a 1e-6 degree grid",
     ],
     "border_naturalearth.geojson": [
@@ -647,30 +646,30 @@ PROCESSING = {
     ],
     "border_gshhg.geojson": [
         "read the WDBII polylines of countries_f.dat (float32 lon/lat) indexed by countriesmeta_f.dat",
-        "take Pakistan's western boundary polyline (starts at Gwatar Bay) and cut it where the Afghanistan-Iran "
-        "polyline ends (the tripoint)",
+        ("take Pakistan's western boundary polyline (starts at Gwatar Bay) and cut it where the Afghanistan-Iran "
+        "polyline ends (the tripoint)"),
         "orient north to south (Pakistan on the left), snap to a 1e-6 degree grid",
     ],
     "provinces.geojson": [
         "select Natural Earth admin-1 PK-BA, IR-13 (focus) and PK-SD, PK-PB, PK-KP, PK-TA, IR-15, IR-23, IR-29",
-        "replace Natural Earth's outdated Iranian codes with current ISO 3166-2 codes (IR-13 -> IR-11, "
+        ("replace Natural Earth's outdated Iranian codes with current ISO 3166-2 codes (IR-13 -> IR-11, "
         "IR-15 -> IR-08, IR-23 -> IR-22; IR-29 unchanged); PK-TA is withdrawn but kept for FATA; the "
-        "Natural Earth code is kept in iso_3166_2_ne",
-        "union PK-BA and IR-13; where an end of the OSM border lies outside that union (it does at both "
+        "Natural Earth code is kept in iso_3166_2_ne"),
+        ("union PK-BA and IR-13; where an end of the OSM border lies outside that union (it does at both "
         "ends: Natural Earth's tripoint is 2.8 km west, its Gwatar coast about 3 km north) add a patch, the "
         "convex hull of the line's stretch outside the union and of the union's boundary within that "
-        "stretch's length either side of where the line enters, so both provinces reach the line's end",
-        "split the union along the OSM border: faces on its left (east) are Balochistan, on its right "
-        "Sistan and Baluchestan",
+        "stretch's length either side of where the line enters, so both provinces reach the line's end"),
+        ("split the union along the OSM border: faces on its left (east) are Balochistan, on its right "
+        "Sistan and Baluchestan"),
         "neighbours keep their Natural Earth geometry minus the two focus provinces (removes any overlap)",
-        "English names per the project's contract; Urdu and Persian names from Natural Earth; alternate "
-        "names from curated spelling variants plus Natural Earth name, name_alt, name_en, woe_name, gn_name",
+        ("English names per the project's contract; Urdu and Persian names from Natural Earth; alternate "
+        "names from curated spelling variants plus Natural Earth name, name_alt, name_en, woe_name, gn_name"),
         "snap to a 1e-6 degree grid (shapely.set_precision)",
     ],
     "countries.geojson": [
         "dissolve Natural Earth admin-1 polygons by adm0_a3 for PAK, IRN and AFG",
-        "Pakistan and Iran use the conflated Balochistan and Sistan and Baluchestan, so their shared edge is "
-        "the OSM border; Afghanistan minus Pakistan and Iran (removes the end slivers)",
+        ("Pakistan and Iran use the conflated Balochistan and Sistan and Baluchestan, so their shared edge is "
+        "the OSM border; Afghanistan minus Pakistan and Iran (removes the end slivers)"),
         "snap to a 1e-6 degree grid (shapely.set_precision)",
     ],
 }
@@ -738,8 +737,7 @@ def sources_markdown(figures: dict) -> str:
         "## Attribution you must keep when you redistribute these files",
         "",
     ]
-    for key in PACKAGES:
-        p = PACKAGES[key]
+    for p in PACKAGES.values():
         lines.append(f"- **{p.spec}** ({p.registry}; package licence {p.licence}; data {p.data_licence}): {p.attribution}.")
     lines += [
         "",
