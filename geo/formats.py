@@ -143,23 +143,41 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     """A column as nullable text with blanks as missing (absent columns are all missing)."""
     if column not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype="str")
-    values = frame[column].astype("str").str.strip()  # pyarrow-backed: compact at 10M rows
-    return values.mask(values == "")
+    values = frame[column]
+    if values.dtype != "str":
+        values = values.astype("str")  # pyarrow-backed: compact at 10M rows
+    blank = (values == "").to_numpy(dtype=bool, na_value=False)
+    return values.mask(blank) if blank.any() else values  # CSV blanks are already missing
 
 
-def _coded(frame: pd.DataFrame, column: str, mapping: dict) -> pd.Series:
+def _code_key(value: object) -> object:
+    """'2', '2.0' and 2 are the same code."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def _coded(frame: pd.DataFrame, column: str, mapping: dict, dtype: str = "str") -> pd.Series:
     """Map a numeric code column through ``mapping``; text that is not a code stays missing."""
-    codes = pd.to_numeric(_text(frame, column), errors="coerce")
-    return codes.map(mapping)
+    values = _text(frame, column)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    looked_up = np.array([mapping.get(_code_key(u)) for u in uniques] + [None], dtype=object)
+    out = pd.Series(looked_up[codes], index=values.index)
+    return out.astype(dtype) if dtype != "float" else out.astype(float)
 
 
 def _country_iso3(names: pd.Series, numeric: pd.Series | None = None) -> pd.Series:
-    by_name = names.str.lower().map(COUNTRY_ISO3)
+    lookup = {**COUNTRY_ISO3}
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    iso3 = [u if isinstance(u, str) and len(u) == 3 and u.isupper() else lookup.get(str(u).lower()) for u in uniques]
+    out = pd.Series(np.array([*iso3, None], dtype=object)[codes], index=names.index)
     if numeric is not None:
-        code = pd.to_numeric(numeric, errors="coerce").astype("Int64").astype("str")
-        by_name = by_name.fillna(code.map(ISO_NUMERIC_ISO3))
-    already = names.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
-    return by_name.mask(already, names).astype("str")
+        by_code = {k: v for k, v in ISO_NUMERIC_ISO3.items()}
+        numbers = _coded(pd.DataFrame({"iso": numeric}), "iso", {int(k): v for k, v in by_code.items()}, "object")
+        out = out.where(out.notna(), numbers)
+    return out.astype("str")
 
 
 def _sources(texts: pd.Series, field: str) -> pd.Series:
@@ -210,11 +228,10 @@ def from_acled(frame: pd.DataFrame) -> pd.DataFrame:
     ['Dawn', 'Geo News']
     """
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
-    geo_precision = pd.to_numeric(_text(frame, "geo_precision"), errors="coerce")
     out = pd.DataFrame(index=frame.index)
     out["id"] = _text(frame, "event_id_cnty")
     out["date"] = _text(frame, "event_date")
-    out["date_precision"] = _coded(frame, "time_precision", ACLED_DATE_PRECISION).astype("str")
+    out["date_precision"] = _coded(frame, "time_precision", ACLED_DATE_PRECISION)
     out["event_type"] = _text(frame, "event_type")
     out["sub_event_type"] = _text(frame, "sub_event_type")
     out["summary"] = _text(frame, "notes")
@@ -226,7 +243,7 @@ def from_acled(frame: pd.DataFrame) -> pd.DataFrame:
     out["admin2"] = _text(frame, "admin2")
     out["location"] = _text(frame, "location")
     out["geo_precision"] = _text(frame, "geo_precision")
-    out["precision_km"] = geo_precision.map(ACLED_PRECISION_KM).astype(float)
+    out["precision_km"] = _coded(frame, "geo_precision", ACLED_PRECISION_KM, "float")
     out["sources"] = _sources(_text(frame, "source"), "publisher")
     out["latitude"] = frame["latitude"]
     out["longitude"] = frame["longitude"]
@@ -257,8 +274,8 @@ def from_ucdp(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     out["id"] = _text(frame, "id")
     out["date"] = _text(frame, "date_start")
-    out["date_precision"] = _coded(frame, "date_prec", UCDP_DATE_PRECISION).astype("str")
-    out["event_type"] = _coded(frame, "type_of_violence", UCDP_VIOLENCE).astype("str")
+    out["date_precision"] = _coded(frame, "date_prec", UCDP_DATE_PRECISION)
+    out["event_type"] = _coded(frame, "type_of_violence", UCDP_VIOLENCE)
     out["title"] = _text(frame, "dyad_name")
     out["summary"] = _text(frame, "where_description")
     out["actor1"] = _text(frame, "side_a")
@@ -270,8 +287,8 @@ def from_ucdp(frame: pd.DataFrame) -> pd.DataFrame:
     out["admin1"] = _text(frame, "adm_1")
     out["admin2"] = _text(frame, "adm_2")
     out["location"] = _text(frame, "where_coordinates")
-    out["geo_precision"] = _coded(frame, "where_prec", UCDP_GEO_PRECISION).astype("Int64")
-    out["precision_km"] = _coded(frame, "where_prec", UCDP_PRECISION_KM).astype(float)
+    out["geo_precision"] = _coded(frame, "where_prec", UCDP_GEO_PRECISION, "Int64")
+    out["precision_km"] = _coded(frame, "where_prec", UCDP_PRECISION_KM, "float")
     out["sources"] = _sources(_text(frame, "source_article"), "title")
     out["latitude"] = frame["latitude"]
     out["longitude"] = frame["longitude"]

@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyproj
 
 from geo.formats import FLOAT_FIELDS, INTEGER_FIELDS, LIST_FIELDS, SCHEMA
@@ -131,6 +133,34 @@ def _text(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _blank_as_missing(values: pd.Series) -> pd.Series:
+    """Values as text with empty strings missing (CSV blanks already are: a cheap check)."""
+    text = values if values.dtype == "str" else values.astype("str")
+    blank = (text == "").to_numpy(dtype=bool, na_value=False)
+    return text.mask(blank) if blank.any() else text
+
+
+def to_float(values: pd.Series) -> pd.Series:
+    """Numbers from text or numbers; what is not a number becomes NaN.
+
+    pyarrow casts clean text in C++; text with stray spaces or words falls back to pandas.
+
+    Examples
+    --------
+    >>> to_float(pd.Series(["27.5", " 62 ", "east", None])).tolist()
+    [27.5, 62.0, nan, nan]
+    """
+    if values.dtype.kind in "fiub":
+        return values.astype(float)
+    if values.dtype == "str":
+        try:
+            cast = pc.cast(pa.array(values), pa.float64())
+            return pd.Series(cast.to_numpy(zero_copy_only=False), index=values.index, dtype=float)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            pass
+    return pd.to_numeric(_text(values), errors="coerce").astype(float)
+
+
 def parse_coordinates(table: pd.DataFrame, lat_col: Any, lon_col: Any) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Parse coordinate columns into floats, with a ``field``/``reason`` per bad record.
 
@@ -145,14 +175,16 @@ def parse_coordinates(table: pd.DataFrame, lat_col: Any, lon_col: Any) -> tuple[
                              "reason": pd.Series(None, index=table.index, dtype=object)})
     arrays = {}
     for column, label in ((lat_col, "latitude"), (lon_col, "longitude")):
-        raw = _text(table[column]) if table[column].dtype.kind not in "fiu" else table[column]
-        numbers = pd.to_numeric(raw, errors="coerce").astype(float)
-        missing = raw.isna().to_numpy()
-        wrong = ~missing & numbers.isna().to_numpy()
-        _first(problems, missing, str(column), f"missing {label}")
-        if wrong.any():
-            reason = f"non-numeric {label} " + raw.astype(str).map(repr, na_action="ignore")
-            _first(problems, wrong, str(column), reason)
+        values = table[column]
+        numbers = to_float(values)
+        if numbers.isna().any():  # tell missing from non-numeric only where needed
+            raw = _text(values) if values.dtype.kind not in "fiu" else values
+            missing = raw.isna().to_numpy()
+            wrong = ~missing & numbers.isna().to_numpy()
+            _first(problems, missing, str(column), f"missing {label}")
+            if wrong.any():
+                reason = f"non-numeric {label} " + raw.astype(str).map(repr, na_action="ignore")
+                _first(problems, wrong, str(column), reason)
         arrays[label] = numbers.to_numpy()
     return arrays["longitude"], arrays["latitude"], problems
 
@@ -254,13 +286,14 @@ def _decode_list(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _numbers(values: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     """Numbers from a column, and a reason per value that is not an allowed number."""
-    text = _text(values) if values.dtype.kind not in "fiub" else values
-    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    numbers = to_float(values)
     reason = pd.Series(None, index=values.index, dtype=object)
-    wrong = text.notna() & numbers.isna()
-    reason[wrong] = "not a number: " + text[wrong].astype(str).map(repr)
+    if numbers.isna().any():
+        text = _text(values) if values.dtype.kind not in "fiub" else values
+        wrong = text.notna() & numbers.isna()
+        reason[wrong] = "not a number: " + text[wrong].astype(str).map(repr)
     if integer:
-        fraction = numbers.notna() & (numbers != np.floor(numbers))
+        fraction = numbers.notna() & (numbers != np.floor(numbers)) & np.isfinite(numbers)
         reason[fraction & reason.isna()] = "not a whole number: " + numbers[fraction].map("{:g}".format).astype("str")
     negative = numbers < 0
     reason[negative & reason.isna()] = "negative: " + numbers[negative].map("{:g}".format).astype("str")
@@ -293,8 +326,7 @@ def normalise(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
             _first(problems, bad, column, "not a JSON array such as [\"a\", \"b\"]")
             out[column] = lists
         else:
-            text = values.astype("str")
-            out[column] = text.mask(text == "")
+            out[column] = _blank_as_missing(values)
     for column in table.columns:
         if column in out.columns:
             continue
@@ -404,19 +436,23 @@ def check_records(
         notes.add(swapped_region, record, f"{lat_field}/{lon_field}",
                   "outside the study region while the swapped point is inside it; swapped (--fix-swapped)")
     else:
-        reason = pd.Series(
-            "latitude " + pd.Series(lat).astype(str) + " is outside -90..90 but longitude "
-            + pd.Series(lon).astype(str) + " is a valid latitude: latitude and longitude look swapped;"
-            " fix the file or rerun with --fix-swapped", index=table.index)
+        reason = _describe(swapped_range, table.index, lambda i: (
+            f"latitude {float(lat[i])!r} is outside -90..90 but longitude {float(lon[i])!r} is a valid latitude: "
+            "latitude and longitude look swapped; fix the file or rerun with --fix-swapped"))
         _first(problems, swapped_range, f"{lat_field}/{lon_field}", reason)
         notes.add(swapped_region, record, f"{lat_field}/{lon_field}",
                   "outside the study region (Pakistan, Iran, Afghanistan) while the swapped point is "
                   "inside it: latitude and longitude may be swapped; kept as given (--fix-swapped swaps them)")
     lat_out = np.abs(lat) > 90
     _first(problems, lat_out, lat_field,
-           pd.Series("latitude " + pd.Series(lat).astype(str) + " is outside -90..90", index=table.index))
-    _first(problems, np.abs(lon) > 180, lon_field,
-           pd.Series("longitude " + pd.Series(lon).astype(str) + " is outside -180..180", index=table.index))
+           _describe(lat_out, table.index, lambda i: f"latitude {float(lat[i])!r} is outside -90..90"))
+    lon_out = np.abs(lon) > 180
+    _first(problems, lon_out, lon_field,
+           _describe(lon_out, table.index, lambda i: f"longitude {float(lon[i])!r} is outside -180..180"))
+    # NaN passes every comparison above: a coordinate that is not finite is not a location
+    not_finite = ~(np.isfinite(lon) & np.isfinite(lat))
+    _first(problems, not_finite, f"{lat_field}/{lon_field}" if lat_field != lon_field else lat_field,
+           "missing or non-finite coordinates")
 
     frame = normalise(table, problems)
     rejected = problems["reason"].notna().to_numpy()
@@ -430,7 +466,18 @@ def check_records(
     }, index=table.index[rejected])
     rejects = join_original(rejects, original[rejected])
     keep = ~rejected
+    if keep.all():  # the usual case: no copy of every column
+        return Checked(frame, lon, lat, rejects, notes)
     return Checked(frame[keep], lon[keep], lat[keep], rejects, notes)
+
+
+def _describe(mask: np.ndarray, index: pd.Index, text: Any) -> pd.Series:
+    """Reasons for the records in ``mask`` only (formatting every record would be slow)."""
+    reason = pd.Series(None, index=index, dtype=object)
+    positions = np.flatnonzero(mask)
+    if len(positions):
+        reason.iloc[positions] = [text(i) for i in positions]
+    return reason
 
 
 def join_original(rejects: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
