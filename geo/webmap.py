@@ -53,6 +53,9 @@ CANVAS_THRESHOLD: int = 2_000
 #: Above this many incidents the map shows a grid of counts instead of points.
 AGGREGATE_THRESHOLD: int = 250_000
 
+#: At most this many (cell, period) groups in the aggregated view.
+_GRID_MAX_GROUPS: int = 60_000
+
 #: Decimal places of incident coordinates in the page (5 is about 1 m).
 MAP_DECIMALS: int = 5
 
@@ -301,7 +304,7 @@ def _point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
     n = len(rows)
     names = list(styles)
     types = _column(rows, "event_type")
-    type_names = [(_text(t) or _UNKNOWN_TYPE) for t in (types if types is not None else [None] * n)]
+    type_names = [t or _UNKNOWN_TYPE for t in (_texts(types) if types is not None else [None] * n)]
     index = {name: k for k, name in enumerate(names)}
     payload: dict[str, Any] = {
         "n": n,
@@ -342,32 +345,37 @@ def _point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
 
 
 def _grid_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
-    """Aggregate points into a grid of counts per cell and month."""
+    """Aggregate points into a grid of counts per cell and period (month, else year).
+
+    The periods let the date control filter the grid; months become years when there
+    would be more than :data:`_GRID_MAX_GROUPS` cell-month groups.
+    """
     span = max(float(np.ptp(lon)) if len(lon) else 0.0, float(np.ptp(lat)) if len(lat) else 0.0)
-    # about 150 cells across the data, never finer than 0.05° (about 5 km)
-    cell = max(0.05, math.ceil(span / 150 / 0.05) * 0.05)
-    cell = round(cell, 2)
+    # about 100 cells across the data, never finer than 0.05° (about 5 km)
+    cell = round(max(0.05, math.ceil(span / 100 / 0.05) * 0.05), 2)
     ix = np.floor(lon / cell).astype(np.int64)
     iy = np.floor(lat / cell).astype(np.int64)
-    months = (
-        pd.Series(_dates(rows["date"]), dtype=object).str.slice(0, 7).fillna("")
-        if "date" in rows.columns else pd.Series([""] * len(rows), dtype=object)
-    )
+    dates = (pd.Series(_dates(rows["date"]), dtype=object) if "date" in rows.columns
+             else pd.Series([None] * len(rows), dtype=object))
     fatalities = (
         pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy()
         if "fatalities" in rows.columns else np.zeros(len(rows))
     )
-    table = pd.DataFrame({"ix": ix, "iy": iy, "month": months.to_numpy(), "f": fatalities})
-    grouped = table.groupby(["ix", "iy", "month"], sort=True).agg(n=("f", "size"), f=("f", "sum"))
+    for width in (7, 4):  # "2024-01", then "2024"
+        period = dates.str.slice(0, width).fillna("").to_numpy()
+        table = pd.DataFrame({"ix": ix, "iy": iy, "period": period, "f": fatalities})
+        grouped = table.groupby(["ix", "iy", "period"], sort=True).agg(n=("f", "size"), f=("f", "sum"))
+        if len(grouped) <= _GRID_MAX_GROUPS:
+            break
     grouped = grouped.reset_index()
-    month_codes, month_values = pd.factorize(grouped["month"], sort=True)
+    period_codes, period_values = pd.factorize(grouped["period"], sort=True)
     return {
         "n": len(rows),
         "cell": cell,
-        "months": [str(m) for m in month_values],
+        "periods": [str(m) for m in period_values],
         "ix": grouped["ix"].astype(int).tolist(),
         "iy": grouped["iy"].astype(int).tolist(),
-        "m": month_codes.tolist(),
+        "p": period_codes.tolist(),
         "count": grouped["n"].astype(int).tolist(),
         "fat": grouped["f"].round(0).astype(int).tolist(),
     }
@@ -772,7 +780,8 @@ def incident_map(
     rows, lon, lat = _incident_points(result)
     if len(rows) < len(result):
         logger.warning("%d incidents without coordinates are not on the map", len(result) - len(rows))
-    styles = type_styles(rows["event_type"] if "event_type" in rows.columns else [None] * len(rows))
+    type_texts = _texts(rows["event_type"]) if "event_type" in rows.columns else [None] * len(rows)
+    styles = type_styles(set(type_texts))
 
     if boundaries is True:
         context: Mapping[str, Any] = _load_boundaries(border, bands_km)
@@ -797,8 +806,12 @@ def incident_map(
     })
     if mode == "grid":
         payload["grid"] = _grid_payload(rows, lon, lat)
-        months = [m for m in payload["grid"]["months"] if m]
-        payload["dateRange"] = [months[0] + "-01", months[-1] + "-31"] if months else None
+        periods = [p for p in payload["grid"]["periods"] if p]
+        first, last = (periods[0], periods[-1]) if periods else (None, None)
+        payload["dateRange"] = None
+        if first is not None and last is not None:
+            end = pd.Period(last, freq="M" if len(last) == 7 else "Y").end_time.date().isoformat()
+            payload["dateRange"] = [(first + "-01-01")[:10], end]
     else:
         payload["incidents"] = _point_payload(rows, lon, lat, styles)
         payload["dateRange"] = [dates[0], dates[-1]] if dates else None

@@ -209,13 +209,24 @@
     var table = el("table");
     var date = cols.date(i), prec = cols.text("date_precision", i);
     row(table, "Date", date ? date + (prec ? " (" + prec + ")" : "") : null);
-    row(table, "Sub-type", cols.text("sub_event_type", i));
-    var actors = [cols.text("actor1", i), cols.text("actor2", i)].filter(Boolean).join(" vs ");
-    row(table, "Actors", actors);
+    // the distance first: it is what this map is about
+    var d = cols.num("border_distance_km", i);
+    if (d !== null) {
+      var lo = cols.num("border_distance_min_km", i), hi = cols.num("border_distance_max_km", i);
+      var text = fmtKm(d) + " to the border";
+      if (lo !== null && hi !== null) { text += " (range " + fmtKm(lo) + " – " + fmtKm(hi) + ")"; }
+      row(table, "Distance", el("span", "geo-distance", text));
+    }
+    var side = cols.text("border_side", i);
+    row(table, "Side", side === "PAK" ? "Pakistan (PAK)" : side === "IRN" ? "Iran (IRN)" : side);
+    row(table, "Band", cols.text("distance_band", i));
     var fat = cols.num("fatalities", i), note = cols.text("fatalities_note", i);
     row(table, "Fatalities", fat === null ? (note ? "not known" : null) : fat);
     row(table, "Other counts", note);
     row(table, "Injured", cols.text("injured", i));
+    row(table, "Sub-type", cols.text("sub_event_type", i));
+    var actors = [cols.text("actor1", i), cols.text("actor2", i)].filter(Boolean).join(" vs ");
+    row(table, "Actors", actors);
     var place = [cols.text("location", i), cols.text("admin2", i), cols.text("admin1", i),
       cols.text("country", i)].filter(Boolean).join(", ");
     row(table, "Location", place);
@@ -227,17 +238,6 @@
     var how = cols.text("geocoding", i);
     if (how) { precision.push(how); }
     row(table, "Precision", precision.join(", "));
-    var d = cols.num("border_distance_km", i);
-    if (d !== null) {
-      var lo = cols.num("border_distance_min_km", i), hi = cols.num("border_distance_max_km", i);
-      var text = fmtKm(d) + " to the border";
-      if (lo !== null && hi !== null) { text += " (range " + fmtKm(lo) + " – " + fmtKm(hi) + ")"; }
-      var node = el("span", "geo-distance", text);
-      row(table, "Distance", node);
-    }
-    row(table, "Band", cols.text("distance_band", i));
-    var side = cols.text("border_side", i);
-    row(table, "Side", side === "PAK" ? "Pakistan (PAK)" : side === "IRN" ? "Iran (IRN)" : side);
     if (cols.text("admin1_mismatch", i) === "yes") {
       row(table, "Note", "the stated province differs from the one at the point");
     }
@@ -489,7 +489,7 @@
     var svg = {};
     panes.forEach(function (p) { svg[p[0]] = L.svg({ pane: p[0] }); });
     var bases = {}, overlays = [], mode = data.mode;
-    var sharedPopup = L.popup({ maxWidth: 340, autoPanPaddingTopLeft: [10, 60] });
+    var sharedPopup = L.popup({ maxWidth: 340, autoPanPaddingTopLeft: [50, 190], autoPanPaddingBottomRight: [20, 20] });
     map.getContainer().classList.add("geo-map");
 
     var plain = L.layerGroup().addTo(map);
@@ -607,8 +607,10 @@
         var cells = {}, keys = [];
         shown = 0;
         for (var k = 0; k < g.count.length; k++) {
-          var month = g.months[g.m[k]];
-          if (month && ((lo && month < lo.slice(0, 7)) || (hi && month > hi.slice(0, 7)))) { continue; }
+          // a period is a month ("2024-01") or a year ("2024"): compare at its length
+          var period = g.periods[g.p[k]];
+          if (period && ((lo && period < lo.slice(0, period.length)) ||
+              (hi && period > hi.slice(0, period.length)))) { continue; }
           var key = g.ix[k] + "," + g.iy[k];
           if (!cells[key]) { cells[key] = [g.ix[k], g.iy[k], 0, 0]; keys.push(key); }
           cells[key][2] += g.count[k];
