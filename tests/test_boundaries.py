@@ -266,6 +266,21 @@ def test_pakistan_is_on_the_left(source):
     assert not east.contains(Point(ZAHEDAN)) and not east.contains(Point(CHABAHAR))
 
 
+def test_hamun_i_mashkel_gap_follows_gshhg_not_a_straight_guess():
+    """OSM's land-only edge stops at the lake; the fill must keep GSHHG's shape."""
+    osm = np.asarray(boundaries.border().geometry.iloc[0].coords)
+    gshhg = boundaries.border("gshhg").geometry.iloc[0]
+    lake = osm[(osm[:, 1] > 28.05) & (osm[:, 1] < 28.15)]
+    assert len(lake) >= 10  # a straight chord across the lake would have none
+    centre = Point(lake.mean(axis=0))
+    to_m = local_metres(centre.x, centre.y)
+    # GSHHG itself lies 1.2 km from OSM on average; the blended fill stays closer than that
+    assert max(to_m(Point(xy)).distance(to_m(gshhg)) for xy in lake) < 1_200
+    doc = json.loads(data_path("boundaries", "provenance.json").read_text(encoding="utf-8"))
+    gaps = doc["figures"]["osm_gaps_filled_from_gshhg"]
+    assert any(27.9 < g["from"][1] < 28.4 and g["straight_km"] > 10 for g in gaps)
+
+
 def test_default_border_is_osm_with_its_detail():
     b = boundaries.border()
     assert b.loc[0, "source"] == "osm"
