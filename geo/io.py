@@ -200,7 +200,7 @@ class ReadResult:
         table = self.rejects if limit is None else self.rejects.head(limit)
         lines = []
         for record, ident, field_name, reason in table[["record", "id", "field", "reason"]].itertuples(index=False):
-            label = f"{self.unit} {record}" + ("" if ident is None or ident != ident else f" (id {ident!r})")
+            label = f"{self.unit} {record}" + ("" if pd.isna(ident) else f" (id {ident!r})")
             lines.append(f"{self.path}: {label}: field {field_name!r}: {reason}")
         return lines
 
@@ -372,7 +372,7 @@ def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
                 if len(rows) >= CHUNK_ROWS:
                     yield _text_frame(rows, header), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
                     rows, lines, odd = [], [], []
-        except UnicodeDecodeError as err:
+        except UnicodeDecodeError:
             raise InputFileError(f"not UTF-8 text (near line {end + 1}); save it as UTF-8", path=str(path)) from None
         except csv.Error as err:
             raise InputFileError(f"cannot parse CSV at line {reader.line_num}: {err}", path=str(path)) from None

@@ -48,12 +48,12 @@ LON_NAMES = ("longitude", "lon", "lng", "long", "x")
 STUDY_BBOX = (44.0, 23.5, 78.0, 39.8)
 
 # Date formats tried in turn; ACLED writes both "16 January 2024" and "2024-01-16".
-DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y")
+DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y")  # never 01/02/2024: day or month?
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
-_INT_TEXT = r"[+-]?\d+(?:\.0*)?"
 
-#: Placeholder reasons are filled in the order of the checks, so a record's reason is
-#: its first problem.
+# Checks run in a fixed order and a record keeps the reason of the first one it fails:
+# geometry, coordinates (missing, non-numeric, swapped, out of range), then fields in
+# schema order (date, numbers, lists).
 
 
 @dataclass

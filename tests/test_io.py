@@ -20,7 +20,13 @@ from shapely.geometry import Point, Polygon
 import geo.io as gio
 from geo.errors import InputFileError
 from geo.formats import SCHEMA
-from geo.io import atomic_write, read_incidents, read_incidents_checked, rejects_path_for, write_incidents
+from geo.io import (
+    atomic_write,
+    read_incidents,
+    read_incidents_checked,
+    rejects_path_for,
+    write_incidents,
+)
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
