@@ -464,7 +464,7 @@ def conflate(ba: Polygon, sb: Polygon, border: LineString) -> tuple[Polygon, Pol
     return balochistan, sistan, notes
 
 
-def _largest_polygonal(geom: Any) -> Any:
+def _polygonal(geom: Any) -> Any:
     """Drop points and lines an overlay may leave; keep the polygonal part."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
@@ -530,12 +530,12 @@ def build(cache: Path) -> dict[str, bytes]:
 
     # provinces conflated to the default (osm) border, on the grid we write
     ba_new, sb_new, conflation = conflate(ba_ne, sb_ne, lines["osm"])
-    ba_new, sb_new = snap(_largest_polygonal(ba_new)), snap(_largest_polygonal(sb_new))
+    ba_new, sb_new = snap(_polygonal(ba_new)), snap(_polygonal(sb_new))
     focus_union = shapely.union_all([ba_new, sb_new])
     geoms = {"PK-BA": ba_new, "IR-13": sb_new}
     for code, geom in ne.items():
         if code not in geoms:  # neighbours: untouched except where they would overlap
-            geoms[code] = snap(_largest_polygonal(geom.difference(focus_union)))
+            geoms[code] = snap(_polygonal(geom.difference(focus_union)))
 
     # Balochistan's and Sistan and Baluchestan's other edges (Sindh, Punjab, KP, FATA,
     # Kerman, Hormozgan, South Khorasan, Afghanistan) must stay Natural Earth's away from
@@ -578,9 +578,9 @@ def build(cache: Path) -> dict[str, bytes]:
     # countries: Natural Earth admin-1 dissolved, with the conflated focus provinces
     pak_other = [g for g in country_parts["PAK"] if not g.equals(ba_ne)]
     irn_other = [g for g in country_parts["IRN"] if not g.equals(sb_ne)]
-    pak = snap(_largest_polygonal(shapely.union_all([*pak_other, ba_new]).difference(sb_new)))
-    irn = snap(_largest_polygonal(shapely.union_all([*irn_other, sb_new]).difference(ba_new)))
-    afg = snap(_largest_polygonal(shapely.union_all(country_parts["AFG"]).difference(shapely.union_all([pak, irn]))))
+    pak = snap(_polygonal(shapely.union_all([*pak_other, ba_new]).difference(sb_new)))
+    irn = snap(_polygonal(shapely.union_all([*irn_other, sb_new]).difference(ba_new)))
+    afg = snap(_polygonal(shapely.union_all(country_parts["AFG"]).difference(shapely.union_all([pak, irn]))))
     names = dict(COUNTRIES)
     countries = gpd.GeoDataFrame(
         [{"iso3": a3, "name": names[a3], "geometry": g} for a3, g in (("PAK", pak), ("IRN", irn), ("AFG", afg))],
