@@ -24,15 +24,16 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import _assets, settings, webmap  # noqa: E402
+from geo import _assets, settings, webmap
 
 TYPES = np.array(["Air/drone strike", "Armed clash", "Suicide bombing", "Abduction", "Battles",
                   "Violence against civilians"], dtype=object)
@@ -146,7 +147,7 @@ def first_render(browser: Any, path: Path) -> float | str:
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         elapsed = time.perf_counter() - start
         drawn = page.evaluate("() => !!window.L && document.querySelectorAll('.leaflet-pane path, .leaflet-pane canvas').length > 0")
-    except Exception as err:  # a crashed or hung tab is a result, not a failure of the benchmark
+    except Exception as err:  # noqa: BLE001 - a crashed or hung tab is a result, not a failure
         return f"failed ({type(err).__name__})"
     finally:
         context.close()

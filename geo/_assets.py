@@ -37,13 +37,13 @@ def _checked(text: str, name: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def leaflet_js() -> str:
     """Return the minified Leaflet script (the version folium targets)."""
     return _checked((_leaflet_dir() / "leaflet.js").read_text(encoding="utf-8"), "leaflet.js")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def leaflet_css() -> str:
     """Return Leaflet's stylesheet with its images inlined as ``data:`` URIs."""
     folder = _leaflet_dir()
@@ -57,7 +57,7 @@ def leaflet_css() -> str:
     return _checked(re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css), "leaflet.css")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def heat_js() -> str:
     """Return Leaflet.heat as bundled by folium for ``folium.plugins.HeatMap``."""
     import folium
@@ -66,7 +66,7 @@ def heat_js() -> str:
     return _checked(path.read_text(encoding="utf-8"), "leaflet_heat.min.js")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def static_text(name: str) -> str:
     """Return one of geo's own files in ``geo/static``, such as ``webmap.js``."""
     return _checked((_STATIC / name).read_text(encoding="utf-8"), name)

@@ -35,7 +35,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import geopandas as gpd
@@ -464,25 +464,32 @@ def _province_counts(provinces: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, lon: n
     return counts, fatalities
 
 
+def _nice(x: float) -> int:
+    """The number of the 1-2-5 series nearest to ``x`` on a log scale."""
+    exponent = math.floor(math.log10(x))
+    candidates = [m * 10**e for e in (exponent - 1, exponent, exponent + 1) for m in (1, 2, 5)]
+    return int(min(candidates, key=lambda c: abs(math.log(c) - math.log(x))))
+
+
 def _count_classes(max_count: int) -> list[int]:
     """Class breaks (lower bounds) for the province shading, from 0 up.
+
+    Small counts get one class each; larger ones 0, 1 and three round breaks spaced
+    evenly on a log scale, so a province with 10 times more incidents looks darker.
 
     Examples
     --------
     >>> _count_classes(3)
     [0, 1, 2, 3]
     >>> _count_classes(400)
-    [0, 1, 2, 10, 200]
+    [0, 1, 5, 20, 100]
     """
     if max_count <= 0:
         return [0]
-    candidates = (0, 1, 2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
-    steps = [b for b in candidates if b <= max_count]
-    if len(steps) > len(_COUNT_COLORS):
-        # keep 0 and 1 (no incident, some) and spread the rest over the range
-        picks = np.linspace(2, len(steps) - 1, len(_COUNT_COLORS) - 2).round().astype(int)
-        steps = [0, 1] + [steps[i] for i in picks]
-    return sorted(set(steps))
+    if max_count <= 4:
+        return list(range(max_count + 1))
+    inner = {_nice(max_count ** (k / 4)) for k in (1, 2, 3)}
+    return [0, 1, *sorted(b for b in inner if 1 < b < max_count)]
 
 
 def _class_color(k: int, n_classes: int) -> str:
@@ -705,8 +712,9 @@ class _Map:
             class IncidentMap(folium.Map):
                 """A folium map without CDN links that renders with fixed element ids."""
 
-                default_js: list[tuple[str, str]] = []
-                default_css: list[tuple[str, str]] = []
+                # no CDN links: the layers element inlines Leaflet and the plugin instead
+                default_js: ClassVar[list[tuple[str, str]]] = []
+                default_css: ClassVar[list[tuple[str, str]]] = []
 
                 def render(self, **kwargs: Any) -> None:
                     # number this map's own elements before they print their names; the

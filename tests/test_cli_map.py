@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 from click.testing import CliRunner
+from test_webmap import synthetic_incidents
 
 from geo.cli.main import main
 from geo.io import write_incidents
-from test_webmap import synthetic_incidents
 
 
 def test_map_writes_one_html_file(tmp_path, monkeypatch) -> None:

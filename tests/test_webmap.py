@@ -128,7 +128,7 @@ def render(frame: gpd.GeoDataFrame, **kwargs) -> str:
 
 
 def embedded_data(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="[\w-]+">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/json" id="[\w-]+">(.*?)</script>', html, re.DOTALL)
     assert match is not None
     return json.loads(match.group(1))
 
@@ -154,7 +154,7 @@ def test_same_input_gives_same_bytes() -> None:
 
 def test_no_network_links_in_default_output() -> None:
     html = render(synthetic_incidents(5))
-    tags = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html, flags=re.I)
+    tags = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html, flags=re.IGNORECASE)
     assert not [t for t in tags if re.search(r"\b(?:src|href)\s*=", t)]
     assert "cdn." not in html
     assert "@import" not in html
@@ -164,7 +164,7 @@ def test_no_network_links_in_default_output() -> None:
 
 def test_hostile_text_cannot_close_the_script_or_template() -> None:
     html = render(synthetic_incidents(10, hostile=True))
-    blob = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1)
+    blob = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.DOTALL).group(1)
     assert "<" not in blob and ">" not in blob and "&" not in blob
     assert "\u2028" not in blob and "\u2029" not in blob
     # "{{ 7 * 7 }}" must stay text: folium elements would evaluate it as Jinja

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_webmap import render, stand_in_boundaries, synthetic_incidents
 
 from geo import webmap
-from test_webmap import render, stand_in_boundaries, synthetic_incidents
 
 pytestmark = pytest.mark.browser
 

@@ -618,13 +618,15 @@
           shown += g.count[k];
         }
         gridLayer.clearLayers();
-        var max = 1;
-        keys.forEach(function (key) { max = Math.max(max, cells[key][2]); });
+        // colour by count on a log scale between the emptiest and the fullest cell
+        var max = 1, min = Infinity;
+        keys.forEach(function (key) { max = Math.max(max, cells[key][2]); min = Math.min(min, cells[key][2]); });
+        var logMin = Math.log(min), logSpan = Math.log(max) - logMin || 1;
         keys.forEach(function (key) {
           var c = cells[key], s = g.cell;
-          var level = Math.min(GRID_COLORS.length - 1, Math.floor(Math.log(c[2]) / Math.log(max + 1) * GRID_COLORS.length));
+          var level = Math.min(GRID_COLORS.length - 1, Math.floor((Math.log(c[2]) - logMin) / logSpan * GRID_COLORS.length));
           var rect = L.rectangle([[c[1] * s, c[0] * s], [(c[1] + 1) * s, (c[0] + 1) * s]], {
-            renderer: gridRenderer, weight: 0, fillColor: GRID_COLORS[level], fillOpacity: 0.8
+            renderer: gridRenderer, weight: 0, fillColor: GRID_COLORS[level], fillOpacity: 0.7
           });
           rect.geoCell = c;
           gridLayer.addLayer(rect);
