@@ -23,7 +23,7 @@ _LAZY = {
     "summarize": "geo.analysis",
     "border_distance": "geo.distance",
     "border_corridor": "geo.corridor",
-    "geocode": "geo.geocode",
+    "geocode": "geo.geocoding",
     "read_incidents": "geo.io",
     "write_incidents": "geo.io",
     "incident_map": "geo.webmap",

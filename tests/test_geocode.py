@@ -11,7 +11,7 @@ import pytest
 
 import geo
 from geo.errors import DataError, GeocodeError, InputFileError
-from geo.geocode import geocode, geocode_file, geocode_table, read_table, rejects_path_for
+from geo.geocoding import geocode, geocode_file, geocode_table, read_table, rejects_path_for
 
 
 def test_geocode_returns_points_with_precision_and_entry() -> None:

@@ -15,7 +15,7 @@ from geographiclib.geodesic import Geodesic
 
 import geo
 from geo.boundaries import border, provinces
-from geo.geocode import geocode_file
+from geo.geocoding import geocode_file
 from geodesic_reference import distance_to_line
 
 PROPERTIES = [

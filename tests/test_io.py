@@ -212,7 +212,7 @@ def test_large_inputs_log_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_rejects_path_follows_the_geocode_rule() -> None:
-    from geo.geocode import rejects_path_for as geocode_rule
+    from geo.geocoding import rejects_path_for as geocode_rule
 
     for name in ("out.geojson", "dir/out.csv", "x.parquet"):
         assert rejects_path_for(name) == geocode_rule(name)
