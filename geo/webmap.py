@@ -492,6 +492,32 @@ def _count_classes(max_count: int) -> list[int]:
     return [0, 1, *sorted(b for b in inner if 1 < b < max_count)]
 
 
+def _avoid_points(rows: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Incidents and the border ends of their connector lines, where labels would collide."""
+    if "nearest_border_lon" in rows.columns and "nearest_border_lat" in rows.columns:
+        bx = pd.to_numeric(rows["nearest_border_lon"], errors="coerce").to_numpy(dtype=float)
+        by = pd.to_numeric(rows["nearest_border_lat"], errors="coerce").to_numpy(dtype=float)
+        ok = np.isfinite(bx) & np.isfinite(by)
+        return np.concatenate([lon, bx[ok]]), np.concatenate([lat, by[ok]])
+    return lon, lat
+
+
+def _border_label_point(line: Any, lon: np.ndarray, lat: np.ndarray) -> list[float] | None:
+    """A point on the border for its name, as far as possible from any incident."""
+    if line.is_empty:
+        return None
+    candidates = [line.interpolate(f, normalized=True) for f in np.linspace(0.15, 0.85, 15)]
+    xy = np.array([(p.x, p.y) for p in candidates])
+    if len(lon):
+        step = max(1, len(lon) // 5000)  # a sample is enough to stay clear of the crowd
+        px, py = lon[::step], lat[::step]
+        clearance = np.array([np.min(np.hypot(px - x, py - y)) for x, y in xy])
+        best = int(np.argmax(clearance))
+    else:
+        best = len(xy) // 2
+    return [round(float(xy[best, 1]), 4), round(float(xy[best, 0]), 4)]
+
+
 def _class_color(k: int, n_classes: int) -> str:
     """The colour of class ``k`` of ``n_classes``: the top class is always the darkest."""
     if n_classes <= 1:
@@ -585,7 +611,8 @@ def _boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: n
         line = unary_union(list(border.geometry))
         if line.geom_type == "MultiLineString":
             line = linemerge(line)
-        out["border"] = {"geometry": _geometry_json(line, simplify=None, decimals=5)}
+        out["border"] = {"geometry": _geometry_json(line, simplify=None, decimals=5),
+                         "label": _border_label_point(line, *_avoid_points(rows, lon, lat))}
         if region is None:
             region = border.total_bounds
     corridors = context.get("corridors") or []

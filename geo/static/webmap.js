@@ -477,6 +477,7 @@
     });
   }
 
+  var LABEL_CONNECTORS_UP_TO = 50;
   var GRID_COLORS = ["#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"];
 
   // --------------------------------------------------------------------- build
@@ -580,13 +581,11 @@
       });
       var borderLabel = "Iran–Pakistan border (" + data.border_name + ")";
       borderLine.bindTooltip(el("span", null, borderLabel), { sticky: true });
-      var coords = [];
-      borderLine.eachLayer(function (l) { coords = coords.concat(L.LineUtil.isFlat(l.getLatLngs()) ? l.getLatLngs() : [].concat.apply([], l.getLatLngs())); });
       var group = L.featureGroup([borderLine]);
-      if (coords.length) {
-        var mid = coords[Math.floor(coords.length * 0.45)];
+      if (data.border.label) {
         group.addLayer(L.tooltip({ permanent: true, direction: "right", offset: [8, 0], className: "geo-border-label",
-          interactive: false, pane: "geo-border" }).setLatLng(mid).setContent(el("span", null, "Iran–Pakistan border")));
+          interactive: false, pane: "geo-labels" }).setLatLng(data.border.label)
+          .setContent(el("span", null, "Iran–Pakistan border")));
       }
       addOverlay("Iran–Pakistan border", group, true);
     }
@@ -708,8 +707,15 @@
               opacity: 0.7, dashArray: "5 4", className: canvas ? undefined : "geo-connector"
             });
             connectors[k].geoLabel = d === null ? "distance not known" : fmtKm(d) + " to the border";
+            if (n <= LABEL_CONNECTORS_UP_TO && d !== null) {
+              // few incidents: write each distance beside its line, at the border end
+              connectors[k].geoTip = L.tooltip({ permanent: true, direction: "right", offset: [4, 0],
+                className: "geo-connector-label", interactive: false, pane: "geo-labels" })
+                .setLatLng([by[k], bx[k]]).setContent(el("span", null, fmtKm(d)));
+            }
           }
           connectorLayer.addLayer(connectors[k]);
+          if (connectors[k].geoTip) { connectorLayer.addLayer(connectors[k].geoTip); }
         }
       };
       connectorLayer.on("mouseover", function (e) {
