@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from geo import settings
-from geo.errors import GeoValueError
+from geo.errors import BorderSourceError, GeoValueError
 
 logger = logging.getLogger("geo")
 
@@ -399,6 +399,8 @@ def _load_boundaries(border: str, bands_km: Sequence[float]) -> dict[str, Any]:
     ):
         try:
             out[key] = call()
+        except BorderSourceError:
+            raise  # a wrong border name is the user's mistake, not missing data
         except (OSError, ValueError, KeyError) as err:
             logger.warning("map drawn without %s: %s", key, err)
     try:
@@ -410,6 +412,8 @@ def _load_boundaries(border: str, bands_km: Sequence[float]) -> dict[str, Any]:
     try:
         for km in bands_km:
             corridors.append((float(km), border_corridor(km, side=None, border=border)))
+    except BorderSourceError:
+        raise
     except (OSError, ValueError, KeyError) as err:
         logger.warning("map drawn without border corridors: %s", err)
         corridors = []

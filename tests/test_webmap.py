@@ -242,3 +242,9 @@ def test_save_map_writes_one_file(tmp_path) -> None:
 def test_not_a_geodataframe() -> None:
     with pytest.raises(webmap.GeoValueError, match="GeoDataFrame"):
         webmap.incident_map([1, 2, 3])
+
+
+def test_unknown_border_source_is_an_error() -> None:
+    pytest.importorskip("geo.boundaries")
+    with pytest.raises(webmap.BorderSourceError):
+        webmap.incident_map(synthetic_incidents(2), border="no-such-border")
