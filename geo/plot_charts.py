@@ -31,6 +31,12 @@ from geo.plot_style import (
     text_column,
 )
 
+#: Past this many incidents the timeline draws small translucent markers spread in each lane.
+DENSE = 120
+
+#: Up to this many incidents the distance chart names each row; beyond, rows are unnamed.
+MAX_NAMED_ROWS = 30
+
 #: The distance axis ends this many times the last band edge from the border.
 REACH_FACTOR = 1.25
 
@@ -122,7 +128,8 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     own_figure = ax is None
     far_any = bool((frame["signed"].abs() > settings.DEFAULT_BANDS_KM[-1] * REACH_FACTOR).any())
     if ax is None:
-        axes_h = max(1.2, 0.17 * n + 0.35)
+        # a row per incident up to MAX_NAMED_ROWS; past that the rows share a fixed height
+        axes_h = max(1.2, 0.17 * n + 0.35) if n <= MAX_NAMED_ROWS else 0.17 * MAX_NAMED_ROWS + 0.35
         top, bottom = 0.2, 0.76 + 0.11 * legend_rows + (0.12 if types else 0) + 0.09 * bool(far_any)
         height = axes_h + top + bottom
         fig = new_figure(SINGLE_COLUMN_IN, height)
@@ -188,7 +195,11 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
                         xytext=(-5 * sign, 0), textcoords="offset points", ha="right" if sign > 0 else "left",
                         va="center", fontsize=5.5, color="#333333", zorder=4,
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
-    ax.set_yticks(y, [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
+    if n <= MAX_NAMED_ROWS:
+        ax.set_yticks(y, [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
+    else:  # too many to name at print size: one unnamed row each, ordered by signed distance
+        ax.set_yticks([])
+        ax.set_ylabel(f"{n} incidents, ordered by distance", fontsize=6)
     ax.set_xlabel("Distance to the border (km)", labelpad=2)
     for spine in ("top", "right", "left"):
         ax.spines[spine].set_visible(False)
@@ -214,7 +225,8 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
 def _lanes(frame: pd.DataFrame, days_apart: float) -> np.ndarray:
     """Vertical offsets, so that incidents closer than ``days_apart`` do not sit on each other.
 
-    Within a lane the second of two close incidents goes up, the third down, and so on.
+    Within a lane the second of two close incidents goes up, the third down, the fourth
+    and fifth two steps; the sixth starts again on the lane.
     """
     offsets = np.zeros(len(frame))
     for side in frame["side"].unique():
@@ -222,6 +234,7 @@ def _lanes(frame: pd.DataFrame, days_apart: float) -> np.ndarray:
         days = frame["t"].to_numpy()[idx]
         for k, i in enumerate(idx):
             near = int(np.sum(np.abs(days[:k] - days[k]) < days_apart))
+            near %= 5  # at most two steps up and two down, so a busy month stays in its lane
             offsets[i] = 0.24 * ((near + 1) // 2) * (1 if near % 2 else -1)
     return offsets
 
@@ -268,7 +281,10 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
     frame = frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
     frame["t"] = mdates.date2num(frame["date"]) if len(frame) else np.array([], dtype=float)
     fmax = float(frame["fatalities"].max()) if frame["fatalities"].notna().any() else 0.0
-    base, per = 9.0, min(9.0, 130.0 / fmax) if fmax > 0 else 9.0  # the deadliest stays readable
+    dense = len(frame) > DENSE  # many incidents: smaller, lighter markers spread across the lane
+    largest = 40.0 if dense else 130.0
+    base = 3.0 if dense else 9.0
+    per = min(9.0, largest / fmax) if fmax > 0 else 9.0  # the deadliest stays readable
     frame["area"] = [_area(f, base, per) for f in frame["fatalities"]]
     types = event_types_present(frame)
 
@@ -292,7 +308,11 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
     width_pt = ax.get_position().width * fig.get_figwidth() * 72.0
     days_per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / width_pt
     widest = float(np.sqrt(frame["area"].max())) if len(frame) else 0.0
-    frame["y"] = frame["side"].map(lane_y).astype(float) + _lanes(frame, (widest + 1.5) * days_per_pt)
+    if dense:  # a low-discrepancy spread: deterministic, and even at any density
+        spread = (np.arange(len(frame)) * 0.6180339887) % 1.0 - 0.5
+        frame["y"] = frame["side"].map(lane_y).astype(float) + 0.7 * spread
+    else:
+        frame["y"] = frame["side"].map(lane_y).astype(float) + _lanes(frame, (widest + 1.5) * days_per_pt)
 
     for code, y in lane_y.items():
         ax.axhline(y, color=SIDE_COLORS[code], linewidth=0.6, alpha=0.6, zorder=0.5)
@@ -314,7 +334,8 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
         look = event_style(event_type)
         sel = (frame["event_type"] == event_type) & known
         ax.scatter(frame.loc[sel, "t"], frame.loc[sel, "y"], s=frame.loc[sel, "area"], marker=look.marker,
-                   facecolor=look.color, edgecolor="black", linewidth=0.5, alpha=0.9, zorder=3, label=event_type)
+                   facecolor=look.color, edgecolor="black", linewidth=0.2 if dense else 0.5,
+                   alpha=0.6 if dense else 0.9, zorder=3, label=event_type)
         sel = (frame["event_type"] == event_type) & ~known
         ax.scatter(frame.loc[sel, "t"], frame.loc[sel, "y"], s=frame.loc[sel, "area"], marker=look.marker,
                    facecolor="white", edgecolor=look.color, linewidth=0.9, zorder=3)

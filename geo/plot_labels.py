@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.text import Annotation
@@ -65,14 +66,13 @@ def _alignment(dx: float, dy: float) -> tuple[str, str]:
     return ha, va
 
 
-def _overlap_area(box: Bbox, others: Sequence[Bbox]) -> float:
-    total = 0.0
-    for other in others:
-        w = min(box.x1, other.x1) - max(box.x0, other.x0)
-        h = min(box.y1, other.y1) - max(box.y0, other.y0)
-        if w > 0 and h > 0:
-            total += w * h
-    return total
+def _overlap_area(box: Bbox, others: np.ndarray) -> float:
+    """Total area of ``box`` shared with each of ``others`` (an (n, 4) array of extents)."""
+    if not len(others):
+        return 0.0
+    w = np.minimum(box.x1, others[:, 2]) - np.maximum(box.x0, others[:, 0])
+    h = np.minimum(box.y1, others[:, 3]) - np.maximum(box.y0, others[:, 1])
+    return float(np.sum(np.clip(w, 0, None) * np.clip(h, 0, None)))
 
 
 def _outside_area(box: Bbox, frame: Bbox) -> float:
@@ -117,8 +117,8 @@ def place_labels(
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     pad = pad_pt * ax.figure.dpi / 72.0
-    taken: list[Bbox] = []
-    blocked = list(obstacles)
+    taken = np.empty((0, 4))
+    blocked = np.array([b.extents for b in obstacles], dtype=float).reshape(-1, 4)
     placed: list[Annotation] = []
     for request in requests:
         best: tuple[float, int, Annotation, Bbox, dict[str, Any]] | None = None
@@ -131,7 +131,7 @@ def place_labels(
                 kw = {"xytext": (dist * dx / norm, dist * dy / norm), "ha": ha, "va": va}
                 text = _annotate(ax, request, kw)
                 box = text.get_window_extent(renderer).padded(pad)
-                cost = 4.0 * _outside_area(box, frame) + _overlap_area(box, taken + blocked)
+                cost = 4.0 * _outside_area(box, frame) + _overlap_area(box, taken) + _overlap_area(box, blocked)
                 if best is None or cost < best[0]:
                     if best is not None:
                         best[2].remove()
@@ -150,7 +150,7 @@ def place_labels(
             arrow = {"arrowstyle": "-", "color": leader_color, "lw": 0.4, "shrinkA": 1.0,
                      "shrinkB": request.gap_pt}
             text = _annotate(ax, request, {**kw, "arrowprops": arrow})
-        taken.append(box)
+        taken = np.vstack([taken, box.extents])
         placed.append(text)
     return placed
 

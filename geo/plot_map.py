@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -58,6 +59,9 @@ CAPTION_SOURCES = (
     "Sources: boundaries © OpenStreetMap contributors (ODbL) and Natural Earth (public domain); "
     "coastline GSHHG (LGPL); town locations GeoNames (CC BY 4.0)."
 )
+
+#: Past this many incidents the map leaves out the precision circles and draws smaller markers.
+MAX_RINGS = 100
 
 # Where the country and province names sit (lon, lat); a name is skipped when its place
 # falls outside the frame or outside its own polygon.
@@ -109,13 +113,17 @@ def _incident_points(result: gpd.GeoDataFrame) -> pd.DataFrame:
     return out.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 
-def _precision_ring(lon: float, lat: float, km: float) -> np.ndarray:
-    """A geodesic circle of radius ``km`` around a point, in map metres."""
+def _precision_rings(x: np.ndarray, y: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """Geodesic circles of radius ``km`` around map points, in map metres: (n, 73, 2)."""
     from pyproj import Geod
 
+    lon, lat = to_lonlat(x, y)
     azimuths = np.linspace(0, 360, 73)
-    lons, lats, _ = Geod(ellps="WGS84").fwd(np.full(73, lon), np.full(73, lat), azimuths, np.full(73, km * 1000))
-    return np.column_stack(to_map(lons, lats))
+    n, m = len(lon), len(azimuths)
+    lons, lats, _ = Geod(ellps="WGS84").fwd(np.repeat(lon, m), np.repeat(lat, m), np.tile(azimuths, n),
+                                            np.repeat(np.asarray(km, float) * 1000.0, m))
+    rx, ry = to_map(lons, lats)
+    return np.stack([rx, ry], axis=-1).reshape(n, m, 2)
 
 
 def _draw_base(ax: Axes, layers: dict[str, Any], frame_box: shapely.Geometry) -> None:
@@ -199,7 +207,8 @@ def _caption(points: pd.DataFrame, outside: pd.DataFrame, corridors: Sequence[in
     return (
         f"{len(points)} incidents, marked by ACLED event type"
         + (f" ({shared} at shared locations are set slightly apart)" if shared else "")
-        + "; dashed circles show the stated precision of each location."
+        + ("; dashed circles show the stated precision of each location." if len(points) <= MAX_RINGS
+           else "; precision circles are left out at this density.")
         + (f" Not shown, outside the frame: {_list_outside(outside)}." if len(outside) else "")
         + " Shading: "
         + (", ".join(f"{km} km" for km in sorted(corridors)) + " either side of the border" if corridors
@@ -242,12 +251,16 @@ def draw_overview(
     _draw_base(ax, layers, frame_box)
     names = _draw_names(ax, layers, frame_box)
 
-    for row in points.itertuples():
-        if np.isfinite(row.precision_km) and row.precision_km > 0:
-            lon, lat = to_lonlat(row.x, row.y)
-            ring = _precision_ring(float(lon), float(lat), float(row.precision_km))
-            ax.plot(ring[:, 0], ring[:, 1], color=event_style(row.event_type).color, linewidth=0.5,
-                    linestyle=(0, (2, 1.5)), zorder=8)
+    # each location's stated precision as a geodesic circle, one collection per event type
+    sparse = len(points) <= MAX_RINGS
+    for event_type in event_types_present(points):
+        if not sparse:
+            break
+        sel = points[(points["event_type"] == event_type) & (points["precision_km"] > 0)]
+        if len(sel):
+            rings = _precision_rings(sel["x"].to_numpy(), sel["y"].to_numpy(), sel["precision_km"].to_numpy())
+            ax.add_collection(LineCollection(rings, colors=event_style(event_type).color, linewidths=0.5,
+                                             linestyles=[(0, (2, 1.5))], zorder=8), autolim=False)
     m_per_pt = (xmax - xmin) / (ax.get_position().width * fig.get_figwidth() * 72.0)
     points[["mx", "my"]] = _dodge(points[["x", "y"]].to_numpy(), 3.4 * m_per_pt)
     town_xy = town_positions()
@@ -257,11 +270,11 @@ def draw_overview(
     for event_type in event_types_present(points):  # drawn ones only: a key to what is on the map
         look = event_style(event_type)
         sel = points[points["event_type"] == event_type]
-        ax.scatter(sel["mx"], sel["my"], s=24, marker=look.marker, facecolor=look.color, edgecolor="black",
-                   linewidth=0.5, zorder=10, label=event_type)
+        ax.scatter(sel["mx"], sel["my"], s=24 if sparse else 8, marker=look.marker, facecolor=look.color,
+                   edgecolor="black", linewidth=0.5 if sparse else 0.2, zorder=10, label=event_type)
         handles.append(Line2D([], [], linestyle="none", marker=look.marker, markersize=5, markerfacecolor=look.color,
                               markeredgecolor="black", markeredgewidth=0.5, label=event_type))
-    legend = _legend(ax, handles, sorted(layers["corridors"]))
+    legend = _legend(ax, handles, sorted(layers["corridors"]), rings=sparse)
 
     height_m = 0.008 * (ymax - ymin)
     bar_x, bar_y = xmin + 0.03 * (xmax - xmin), ymin + 0.035 * (ymax - ymin)
@@ -300,15 +313,16 @@ def draw_overview(
     return fig, ax
 
 
-def _legend(ax: Axes, handles: list[Any], corridors: Sequence[int]) -> Any:
+def _legend(ax: Axes, handles: list[Any], corridors: Sequence[int], *, rings: bool) -> Any:
     """The key: one entry per event type drawn, then the border, corridors, precision, towns."""
     n_types = len(handles)
     handles = [*handles, Line2D([], [], color=_BORDER_COLOR, linewidth=1.2, label="Iran–Pakistan border")]
     for i, km in enumerate(corridors):
         handles.append(Patch(facecolor=_CORRIDOR_COLORS[min(i, len(_CORRIDOR_COLORS) - 1)],
                              alpha=0.6 if i == 0 else 0.35, edgecolor="none", label=f"within {km} km of the border"))
-    handles.append(Line2D([], [], linestyle=(0, (2, 1.5)), color="#555555", linewidth=0.6,
-                          label="location precision (radius)"))
+    if rings:
+        handles.append(Line2D([], [], linestyle=(0, (2, 1.5)), color="#555555", linewidth=0.6,
+                              label="location precision (radius)"))
     handles.append(Line2D([], [], linestyle="none", marker="o", markersize=3.5, markerfacecolor="white",
                           markeredgecolor="black", markeredgewidth=0.6, label="town"))
     legend = ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.92, edgecolor="#BBBBBB",

@@ -204,6 +204,34 @@ def test_pdf_embeds_truetype_fonts_and_png_is_300_dpi(analysis, tmp_path):
     assert "<dc:date>" not in svg and "<image" not in svg  # vector, undated
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdf_draws_what_the_png_shows(analysis, kind, tmp_path):
+    """Rasterised by poppler, the PDF matches the PNG once both are reduced tenfold.
+
+    Poppler and Agg anti-alias differently, so the comparison is coarse: it catches a
+    missing layer, a lost font or a blank page, not a pixel.
+    """
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    plot.plot_figure(analysis, kind, tmp_path / "f.pdf")
+    plot.plot_figure(analysis, kind, tmp_path / "f.png", dpi=100)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(tmp_path / "f.pdf"), str(tmp_path / "p")],
+                   check=True)
+    with Image.open(tmp_path / "f.png") as png, Image.open(tmp_path / "p.png") as pdf:
+        assert abs(png.width - pdf.width) <= 1 and abs(png.height - pdf.height) <= 1
+        size = (png.width // 10, png.height // 10)
+        a = np.asarray(png.convert("L").resize(size, Image.Resampling.BOX), dtype=float)
+        b = np.asarray(pdf.convert("L").resize(size, Image.Resampling.BOX), dtype=float)
+    rms = float(np.sqrt(np.mean((a - b) ** 2)))
+    blank = float(np.sqrt(np.mean((a - 255.0) ** 2)))
+    assert rms < 10.0 < blank, (rms, blank)
+
+
 def test_global_rcparams_are_left_alone(analysis, tmp_path):
     before = dict(mpl.rcParams)
     plot.plot_timeline(analysis, filepath=tmp_path / "t.pdf")
@@ -254,6 +282,18 @@ def test_matches_baseline(analysis, kind, tmp_path):
     assert expected.exists(), f"no baseline {expected}; run with GEO_UPDATE_BASELINES=1"
     diff = compare_images(str(expected), str(actual), tol=IMAGE_TOLERANCE)
     assert diff is None, diff
+
+
+def test_text_uses_the_dejavu_sans_shipped_with_matplotlib():
+    from matplotlib import font_manager
+
+    from geo.plot_style import style
+
+    with style():
+        for weight, fontstyle in (("normal", "normal"), ("bold", "normal"), ("normal", "italic")):
+            props = font_manager.FontProperties(weight=weight, style=fontstyle)
+            path = Path(font_manager.findfont(props, fallback_to_default=False))
+            assert path.name.startswith("DejaVuSans") and Path(mpl.get_data_path()) in path.parents
 
 
 def test_event_styles_are_colour_blind_safe():
