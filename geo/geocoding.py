@@ -40,7 +40,7 @@ import pandas as pd
 
 from geo import gazetteer
 from geo.errors import DataError, GeocodeError, InputFileError
-from geo.io import atomic_write, output_format, write_incidents
+from geo.io import atomic_write, output_format, rejects_path_for, write_incidents
 
 logger = logging.getLogger("geo")
 
@@ -298,18 +298,6 @@ class GeocodeReport:
         if self.rejects_path is not None:
             text += f" (see {self.rejects_path})"
         return text
-
-
-def rejects_path_for(output: str | os.PathLike[str]) -> Path:
-    """Return where the rejects of ``output`` go: ``OUTPUT.rejects.csv`` next to it.
-
-    Examples
-    --------
-    >>> rejects_path_for("data/incidents.geojson").as_posix()
-    'data/incidents.rejects.csv'
-    """
-    output = Path(output)
-    return output.with_name(f"{output.stem}.rejects.csv")
 
 
 def _cell(value: Any) -> Any:

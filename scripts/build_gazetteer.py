@@ -38,6 +38,9 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from geo.gazetteer import GAZETTEER_COLUMNS  # noqa: E402  (the checkout's own package)
+
 OUT_DIR = REPO / "data" / "gazetteer"
 CACHE_DIR = REPO / ".cache" / "gazetteer"
 
@@ -128,22 +131,7 @@ ADMIN1 = {
     "AF.42": "Panjshir",
 }
 
-COLUMNS = [
-    "id",
-    "name",
-    "alt_names",
-    "country",
-    "admin1",
-    "admin2",
-    "latitude",
-    "longitude",
-    "population",
-    "feature",
-    "geo_precision",
-    "precision_km",
-    "source",
-    "evidence",
-]
+COLUMNS = list(GAZETTEER_COLUMNS)
 SUPPLEMENT_COLUMNS = [
     "id",
     "name",
