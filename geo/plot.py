@@ -197,10 +197,17 @@ def plot_figure(
     return _PLOTTERS[kind](result, filepath=filepath, dpi=dpi)
 
 
-def save_figures(result: gpd.GeoDataFrame, out_dir: str | os.PathLike[str], *, dpi: float = 300) -> list[Path]:
+def save_figures(
+    result: gpd.GeoDataFrame,
+    out_dir: str | os.PathLike[str],
+    *,
+    dpi: float = 300,
+    border: str = settings.DEFAULT_BORDER,
+) -> list[Path]:
     """Write every figure kind as PNG, SVG and PDF into ``out_dir``; return the paths, sorted.
 
-    Each figure is drawn once and saved in the three formats, atomically.
+    Each figure is drawn once and saved in the three formats, atomically. ``border`` is
+    the border source the overview draws.
 
     Examples
     --------
@@ -212,7 +219,7 @@ def save_figures(result: gpd.GeoDataFrame, out_dir: str | os.PathLike[str], *, d
     out = Path(out_dir)
     written = []
     for kind in FIGURE_KINDS:
-        fig, _ = _PLOTTERS[kind](result)
+        fig, _ = plot_overview(result, border=border) if kind == "overview" else _PLOTTERS[kind](result)
         for fmt in FIGURE_FORMATS:
             written.append(save(fig, out / f"{kind}.{fmt}", dpi=dpi))
     return sorted(written)
