@@ -188,6 +188,26 @@ def test_same_input_same_bytes(analysis, kind, tmp_path):
         assert first.read_bytes() == second.read_bytes(), fmt
 
 
+def test_same_bytes_across_processes(tmp_path, repo_root):
+    """Nothing depends on Python's per-process hash seed (set order, dict of sets)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, geopandas as gpd; from geo import plot; "
+        f"r = gpd.read_file({str(FIXTURE)!r}); "
+        "[plot.plot_figure(r, k, f'{sys.argv[1]}/{k}.svg') for k in ('overview', 'timeline')]"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        folder = tmp_path / seed
+        folder.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(repo_root)}
+        subprocess.run([sys.executable, "-c", script, str(folder)], check=True, env=env, cwd=tmp_path)
+        outputs.append([(folder / f"{k}.svg").read_bytes() for k in ("overview", "timeline")])
+    assert outputs[0] == outputs[1]
+
+
 def test_pdf_embeds_truetype_fonts_and_png_is_300_dpi(analysis, tmp_path):
     from PIL import Image
 
