@@ -659,8 +659,9 @@
       total = n;
       var canvas = mode === "canvas";
       var renderer = canvas ? L.canvas({ pane: "geo-incidents", tolerance: 3 }) : svg["geo-incidents"];
-      var precisionRenderer = canvas ? L.canvas({ pane: "geo-precision" }) : svg["geo-precision"];
-      var connectorRenderer = canvas ? L.canvas({ pane: "geo-connectors" }) : svg["geo-connectors"];
+      // circles and lines are many and simple: a canvas draws them faster than SVG at any size
+      var precisionRenderer = L.canvas({ pane: "geo-precision" });
+      var connectorRenderer = L.canvas({ pane: "geo-connectors" });
       var visible = new Uint8Array(n);
       var groups = data.types.map(function () { return L.featureGroup(); });
       var markers = new Array(n), circles = new Array(n);
@@ -679,8 +680,7 @@
         if (pk !== null && pk > 0 && ((gp !== null && gp > 1) || pk > 1)) {
           circles[i] = L.circle(latlng, {
             renderer: precisionRenderer, pane: "geo-precision", radius: pk * 1000, interactive: false,
-            color: type.color, weight: 1, dashArray: "4 3", fillColor: type.color, fillOpacity: 0.08,
-            className: canvas ? undefined : "geo-precision"
+            color: type.color, weight: 1, dashArray: "4 3", fillColor: type.color, fillOpacity: 0.08
           });
         }
       }
@@ -704,7 +704,7 @@
             var d = cols.num("border_distance_km", k);
             connectors[k] = L.polyline([[inc.lat[k], inc.lon[k]], [by[k], bx[k]]], {
               renderer: connectorRenderer, pane: "geo-connectors", color: "#333", weight: 1.2,
-              opacity: 0.7, dashArray: "5 4", className: canvas ? undefined : "geo-connector"
+              opacity: 0.7, dashArray: "5 4"
             });
             connectors[k].geoLabel = d === null ? "distance not known" : fmtKm(d) + " to the border";
             if (n <= LABEL_CONNECTORS_UP_TO && d !== null) {
