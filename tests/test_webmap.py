@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
-from geo import webmap
+from geo import _mapdata, webmap
 
 BORDER = [(60.87, 29.86), (61.8, 28.7), (62.8, 28.2), (63.3, 27.2), (62.8, 26.6), (61.6, 25.18)]
 
@@ -142,9 +142,9 @@ def column_values(column: dict) -> list:
 
 
 def test_text_columns_are_encoded_compactly() -> None:
-    assert webmap._encode_text(["a", "a", "a"]) == {"v": ["a"], "k": 0}
-    assert webmap._encode_text(["a", None, "a", "b", "b"]) == {"v": ["a", "b"], "c": [0, -1, 0, 1, 1]}
-    assert webmap._encode_text(["a", "b", "c", float("nan")]) == {"s": ["a", "b", "c", None]}
+    assert _mapdata._encode_text(["a", "a", "a"]) == {"v": ["a"], "k": 0}
+    assert _mapdata._encode_text(["a", None, "a", "b", "b"]) == {"v": ["a", "b"], "c": [0, -1, 0, 1, 1]}
+    assert _mapdata._encode_text(["a", "b", "c", float("nan")]) == {"s": ["a", "b", "c", None]}
 
 
 def test_same_input_gives_same_bytes() -> None:
