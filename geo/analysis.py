@@ -29,6 +29,7 @@ import shapely
 from geo import settings
 from geo.distance import PreparedLine, nearest_border_points, point_coordinates
 from geo.errors import GeoValueError
+from geo.scale import is_dask
 
 #: Columns that ``analyze`` adds, in order.
 ANALYSIS_COLUMNS = (
@@ -210,6 +211,10 @@ def analyze(
         ``precision_km``; ``border_source_spread_km`` the largest minus the smallest
         distance over all border sources.
     """
+    if is_dask(incidents):  # lazy, on the cluster; dask is imported only here
+        from geo.scale import analyze_dask
+
+        return analyze_dask(incidents, border, bands)
     from geo.boundaries import BORDER_SOURCES, border as border_line
 
     border_line(border)  # unknown sources fail here with the list of known ones
@@ -287,6 +292,10 @@ def summarize(result: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
     >>> summarize(table).values.tolist()
     [[2023, 'PAK', '0–10 km', 1, 4], [2024, 'IRN', '0–10 km', 1, 9], [2024, 'PAK', '0–10 km', 1, 2]]
     """
+    if is_dask(result):
+        from geo.scale import summarize_dask
+
+        return summarize_dask(result)
     missing = [c for c in ("border_side", "distance_band") if c not in result.columns]
     if missing:
         raise GeoValueError(f"summarize needs the columns of analyze(); missing {missing}")

@@ -27,20 +27,32 @@ def parse_bands(value: str) -> tuple[float, ...]:
 
 
 @click.command(name="analyze")
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.argument("input_path", metavar="INPUT", type=click.Path())
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False),
+    "-o", "--output", required=True, type=click.Path(),
     help="Output file: .geojson, .csv or .parquet (the format follows the extension); "
-    "rejected records go to OUTPUT.rejects.csv beside it.",
+    "rejected records go to OUTPUT.rejects.csv beside it. With --engine dask, a folder "
+    "of GeoParquet files, one per partition.",
 )
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source (see `geo boundaries`).")
 @click.option(
     "--bands", default=",".join(str(b) for b in settings.DEFAULT_BANDS_KM), show_default=True,
     help="Distance band edges in km, comma-separated.",
 )
+@click.option(
+    "--engine", type=click.Choice(["memory", "dask"]), default="memory", show_default=True,
+    help="memory: INPUT is one file, analyzed in this process. dask: INPUT is a folder, a glob "
+    "or one large file of GeoParquet, analyzed partition by partition on a Dask cluster "
+    "(pip install 'geo[dask]').",
+)
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="With --engine dask: the scheduler to run on, such as tcp://10.0.0.5:8786; "
+              "by default a local cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="With --engine dask: worker processes of the local cluster; default: one per core.")
 @reading_options
-def cli(input_path: str, output: str, border: str, bands: str, allow_rejects: bool, fix_swapped: bool,
-        input_format: str | None) -> None:
+def cli(input_path: str, output: str, border: str, bands: str, engine: str, scheduler: str | None,
+        workers: int | None, allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
     """Measure every incident in INPUT against the provinces and the border.
 
     INPUT is GeoJSON, CSV with coordinate columns, an ACLED or UCDP GED export, or
@@ -55,9 +67,31 @@ def cli(input_path: str, output: str, border: str, bands: str, allow_rejects: bo
     from geo.analysis import analyze
     from geo.io import write_incidents
 
+    if engine == "dask":
+        _analyze_on_dask(input_path, output, border, parse_bands(bands), scheduler, workers,
+                         fix_swapped or input_format is not None)
+        return
+    if scheduler is not None or workers is not None:
+        raise click.UsageError("--scheduler and --workers need --engine dask")
     check_output(output)  # fail on a bad extension before any work
     edges = parse_bands(bands)
     result = load_incidents(input_path, fix_swapped, input_format)
     measured = analyze(result.frame, border=border, bands=edges)
     write_incidents(measured, output)
     finish(result, output, allow_rejects, len(measured), wrote=output)
+
+
+def _analyze_on_dask(input_path: str, output: str, border: str, edges: tuple[float, ...],
+                     scheduler: str | None, workers: int | None, reading_options_given: bool) -> None:
+    """The dask engine: :func:`geo.scale.analyze_partitioned` on a local or remote cluster."""
+    if reading_options_given:
+        raise click.UsageError("--fix-swapped and --input-format need --engine memory; "
+                               "the dask engine reads GeoParquet as it is")
+    if scheduler is not None and workers is not None:
+        raise click.UsageError("--workers sizes a local cluster; the cluster at --scheduler has its own")
+    from geo.scale import analyze_partitioned, connect
+
+    with connect(scheduler, workers) as client:
+        logger.info("geo: running on %s", scheduler or f"a local cluster of {len(client.nthreads())} workers")
+        written = analyze_partitioned(input_path, output, border=border, bands=edges, progress=True)
+    click.echo(f"read {written}, processed {written}, rejected 0; wrote {output}")

@@ -1,0 +1,608 @@
+"""Scaling out on a Dask cluster: the same analysis over partitioned data.
+
+When an event set outgrows one machine, :func:`geo.analyze` and :func:`geo.summarize`
+accept a ``dask_geopandas.GeoDataFrame`` and return lazy results. Nothing here is a
+parallel layer of geo's own: Dask runs :func:`geo.analysis.analyze` on every partition
+(``map_partitions``) and :func:`geo.analysis.summarize` on every partition before the
+partial tables are added up, so the values are those of the in-memory path.
+
+The boundary data reaches the workers by **per-worker caching**, not through the task
+graph: the graph holds only the border's name and the band edges, and each worker
+process reads the bundled GeoJSON files the first time it needs them, into the
+``functools`` caches of :mod:`geo.boundaries`, ``geo.analysis._province_lookup`` and
+:func:`geo.distance.prepared_border`. Every later partition on that worker reuses them.
+Reading and preparing takes a fraction of a second, less than pickling the prepared
+k-d trees and STR trees to each worker would. :class:`GeoWorkerPlugin` (registered by
+:func:`prepare_workers`, which :func:`local_client` calls) warms those caches when a
+worker starts and sets ``geo.settings.THREADS = 1`` there, since Dask already runs one
+task per worker thread and geo's own threads would oversubscribe the cores.
+
+Dask, distributed and dask-geopandas are optional: ``pip install 'geo[dask]'``.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> points = gpd.GeoDataFrame(
+...     {"id": ["a", "b"]}, geometry=[Point(63.4, 27.0), Point(60.86, 29.50)], crs="EPSG:4326"
+... )
+>>> is_dask(points)
+False
+>>> import dask_geopandas  # doctest: +SKIP
+>>> lazy = geo.analyze(dask_geopandas.from_geopandas(points, npartitions=2))  # doctest: +SKIP
+>>> lazy.compute()["border_side"].tolist()  # doctest: +SKIP
+['PAK', 'IRN']
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from geo import settings
+from geo.errors import GeoValueError, InputFileError
+
+if TYPE_CHECKING:  # only for annotations: dask stays optional
+    import dask.dataframe as dd
+    import dask_geopandas
+    import distributed
+
+logger = logging.getLogger("geo")
+
+__all__ = [  # noqa: F822 (GeoWorkerPlugin is built on first use by __getattr__)
+    "GeoWorkerPlugin",
+    "analyze_dask",
+    "analyze_partitioned",
+    "connect",
+    "is_dask",
+    "local_client",
+    "prepare_workers",
+    "read_partitioned",
+    "summarize_dask",
+    "write_partitioned",
+]
+
+INSTALL_HINT = "the Dask engine needs dask-geopandas and distributed: pip install 'geo[dask]'"
+
+#: Columns of :func:`geo.analysis.summarize`'s table and their types.
+SUMMARY_DTYPES: Mapping[str, str] = {
+    "year": "Int64",
+    "border_side": "string",
+    "distance_band": "string",
+    "incidents": "int64",
+    "fatalities": "Int64",
+}
+
+#: The type pandas gives text: ``str`` in pandas 3, ``object`` before.
+_TEXT = pd.Series(["text"]).dtype
+
+# A point inside Balochistan: analyzing it gives every added column its real type (an
+# empty frame would leave the text columns as object where real data gives strings).
+_PROBE = Point(63.4, 27.0)
+
+
+def _require_dask() -> None:
+    try:
+        import dask_geopandas  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as err:
+        raise ImportError(f"{INSTALL_HINT} ({err})") from None
+
+
+def is_dask(obj: object) -> bool:
+    """True for a Dask DataFrame, such as a ``dask_geopandas.GeoDataFrame``.
+
+    Never imports Dask: an object can only be a Dask DataFrame once Dask is loaded.
+
+    Examples
+    --------
+    >>> is_dask(pd.DataFrame({"a": [1]}))
+    False
+    """
+    if "dask.dataframe" not in sys.modules:
+        return False
+    import dask.dataframe as dd
+
+    return isinstance(obj, dd.DataFrame)
+
+
+def _conform(frame: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
+    """Cast columns to the meta's types, where a partition's data inferred others.
+
+    A partition whose points all lie outside the provinces, for instance, has only
+    missing names, which pandas keeps as ``object``; Dask and Parquet need one type for
+    every partition.
+    """
+    for column, dtype in dtypes.items():
+        if column in frame.columns and frame[column].dtype != dtype:
+            frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+def _analyze_partition(
+    part: gpd.GeoDataFrame, border: str, bands: tuple[float, ...], dtypes: Mapping[str, Any]
+) -> gpd.GeoDataFrame:
+    """What every task runs: the in-memory :func:`geo.analysis.analyze`, then the meta's types."""
+    from geo.analysis import analyze
+
+    return _conform(analyze(part, border=border, bands=bands), dtypes)
+
+
+def _analysis_meta(ddf: dask_geopandas.GeoDataFrame, border: str, bands: tuple[float, ...]) -> gpd.GeoDataFrame:
+    """The empty frame ``analyze`` returns for this input, with the types real data gives."""
+    from geo.analysis import analyze
+
+    sample = ddf._meta_nonempty.iloc[:1].copy()
+    probe = gpd.GeoSeries([_PROBE], crs="EPSG:4326").to_crs(ddf.crs)
+    sample = sample.set_geometry(gpd.GeoSeries(probe.to_numpy(), index=sample.index, crs=ddf.crs))
+    return _plain(analyze(sample, border=border, bands=bands).iloc[:0])
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without ``attrs``.
+
+    dask-geopandas keeps its spatial partitions in the meta's ``attrs``, and pandas 3
+    compares ``attrs`` with ``==`` when it combines frames, which fails on a GeoSeries.
+    """
+    frame.attrs = {}
+    return frame
+
+
+def _plain_meta(ddf: dd.DataFrame) -> pd.DataFrame:
+    return _plain(ddf._meta.copy())
+
+
+def analyze_dask(
+    ddf: dask_geopandas.GeoDataFrame,
+    border: str = settings.DEFAULT_BORDER,
+    bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
+) -> dask_geopandas.GeoDataFrame:
+    """:func:`geo.analyze` over a Dask GeoDataFrame, lazily, one task per partition.
+
+    Parameters
+    ----------
+    ddf : dask_geopandas.GeoDataFrame
+        Point geometries with a CRS, in any number of partitions.
+    border, bands
+        As for :func:`geo.analysis.analyze`; checked now, not when computing.
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+        Lazy; each partition is ``analyze`` of the input partition, with its index.
+
+    Examples
+    --------
+    >>> import dask_geopandas, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> points = gpd.GeoDataFrame({"id": [1, 2, 3]}, crs="EPSG:4326",
+    ...     geometry=[Point(63.4, 27.0), Point(60.86, 29.5), Point(61.2, 26.1)])
+    >>> lazy = analyze_dask(dask_geopandas.from_geopandas(points, npartitions=2))
+    >>> lazy.npartitions
+    2
+    >>> lazy["distance_band"].compute(scheduler="sync").tolist()
+    ['10–25 km', '25–50 km', '50–100 km']
+    """
+    _require_dask()
+    import dask_geopandas
+
+    from geo.analysis import _check_bands
+    from geo.boundaries import border as border_line
+
+    border_line(border)  # an unknown source fails now with the list of known ones
+    edges = _check_bands(bands)
+    if not isinstance(ddf, dask_geopandas.GeoDataFrame):
+        msg = (f"incidents must be a dask_geopandas.GeoDataFrame, not {type(ddf).__name__}; "
+               "convert with dask_geopandas.from_dask_dataframe(ddf, geometry=...)")
+        raise GeoValueError(msg)
+    if ddf.crs is None:
+        raise GeoValueError("incidents have no CRS; set one, for example incidents.set_crs('EPSG:4326')")
+    meta = _analysis_meta(ddf, border, edges)
+    dtypes = meta.dtypes.to_dict()
+    # the graph carries names and numbers only: boundaries come from each worker's cache
+    return ddf.map_partitions(_analyze_partition, border, edges, dtypes, meta=meta)
+
+
+def _partial_summary(part: pd.DataFrame) -> pd.DataFrame:
+    """:func:`geo.analysis.summarize` of one partition, in the summary's types."""
+    from geo.analysis import summarize
+
+    if part.empty:
+        return _empty_summary()
+    return _conform(summarize(part), SUMMARY_DTYPES)
+
+
+def _empty_summary() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in SUMMARY_DTYPES.items()})
+
+
+def _combine_summaries(partials: pd.DataFrame) -> pd.DataFrame:
+    """Add up partial summaries: counts and fatalities summed, in summarize's order."""
+    from geo.analysis import _all_band_labels
+
+    keys = ["year", "border_side", "distance_band"]
+    grouped = (
+        _conform(partials, SUMMARY_DTYPES)
+        .groupby(keys, dropna=False, sort=False)
+        .agg(incidents=("incidents", "sum"), fatalities=("fatalities", lambda s: s.sum(min_count=1)))
+        .reset_index()
+    )
+    grouped = _conform(grouped, SUMMARY_DTYPES)
+    band_order = {label: i for i, label in enumerate(_all_band_labels(grouped["distance_band"]))}
+    grouped["_band"] = grouped["distance_band"].map(band_order)
+    grouped = grouped.sort_values(["year", "border_side", "_band"], na_position="last", kind="stable")
+    return grouped.drop(columns="_band").reset_index(drop=True)[list(SUMMARY_DTYPES)]
+
+
+def summarize_dask(result: dd.DataFrame) -> dd.DataFrame:
+    """:func:`geo.summarize` over a Dask DataFrame, lazily: partial tables, then their sum.
+
+    Every partition is summarized by the in-memory code; the partial tables, a few rows
+    each, are gathered into one partition and added up, so no record leaves its worker.
+
+    Parameters
+    ----------
+    result : dask.dataframe.DataFrame
+        The output of :func:`analyze_dask` (or of :func:`geo.analyze` on Dask data).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        One partition; ``.compute()`` gives the pandas table :func:`geo.summarize`
+        returns for the same records.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> table = pd.DataFrame({
+    ...     "date": ["2024-01-16", "2024-01-18", "2023-04-01", "2024-02-01"],
+    ...     "border_side": ["PAK", "IRN", "PAK", "PAK"],
+    ...     "distance_band": ["0–10 km", "0–10 km", "0–10 km", "0–10 km"],
+    ...     "fatalities": [2, 9, 4, 1],
+    ... })
+    >>> summarize_dask(dd.from_pandas(table, npartitions=2)).compute(scheduler="sync").values.tolist()
+    [[2023, 'PAK', '0–10 km', 1, 4], [2024, 'IRN', '0–10 km', 1, 9], [2024, 'PAK', '0–10 km', 2, 3]]
+    """
+    _require_dask()
+    missing = [c for c in ("border_side", "distance_band") if c not in result.columns]
+    if missing:
+        raise GeoValueError(f"summarize needs the columns of analyze(); missing {missing}")
+    wanted = [c for c in ("date", "border_side", "distance_band", "fatalities") if c in result.columns]
+    meta = _empty_summary()
+    # a plain frame of the four columns: no geometry needs to travel to the summing task
+    partials = result[wanted].map_partitions(_partial_summary, meta=meta)
+    return partials.repartition(npartitions=1).map_partitions(_combine_summaries, meta=meta)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _parquet_files(path_or_glob: str | os.PathLike[str]) -> list[str]:
+    """The Parquet files a folder holds or a glob matches, sorted; one file as given."""
+    text = os.fspath(path_or_glob)
+    path = Path(text)
+    if path.is_dir():
+        files = sorted(str(p) for p in path.iterdir()
+                       if p.suffix.lower() in (".parquet", ".geoparquet") and not p.name.startswith((".", "_")))
+        if not files:
+            raise InputFileError("folder holds no .parquet files", path=text)
+        return files
+    if glob.has_magic(text):
+        files = sorted(p for p in glob.glob(text) if Path(p).is_file())
+        if not files:
+            raise InputFileError("no files match this pattern", path=text)
+        return files
+    if not path.exists():
+        raise InputFileError("no such file", path=text)
+    return [text]
+
+
+def read_partitioned(
+    path_or_glob: str | os.PathLike[str], npartitions: int | None = None
+) -> dask_geopandas.GeoDataFrame:
+    """Read GeoParquet lazily: a folder, a glob, or one large file split on its row groups.
+
+    Parameters
+    ----------
+    path_or_glob : str or path-like
+        A folder of ``.parquet`` files, a glob such as ``"events/*.parquet"``, or a file.
+    npartitions : int, optional
+        Repartition to this many partitions; by default one per file, or per group of
+        row groups of a large file (Dask's choice).
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+
+    Raises
+    ------
+    geo.errors.InputFileError
+        When nothing matches, or a file is not GeoParquet.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for i in range(3):
+    ...     gpd.GeoDataFrame({"id": [i]}, geometry=[Point(63, 27)], crs="EPSG:4326").to_parquet(
+    ...         folder / f"part-{i}.parquet")
+    >>> events = read_partitioned(folder)
+    >>> events.npartitions, events.crs.to_string()
+    (3, 'EPSG:4326')
+    """
+    _require_dask()
+    import dask_geopandas
+
+    files = _parquet_files(path_or_glob)
+    source = files[0] if len(files) == 1 else files
+    try:
+        ddf = dask_geopandas.read_parquet(source)
+    except (ValueError, TypeError, OSError) as err:
+        # pyarrow's errors subclass these; a CSV or plain Parquet lands here too
+        msg = f"cannot read as GeoParquet: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+        raise InputFileError(msg, path=os.fspath(path_or_glob)) from None
+    if not isinstance(ddf, dask_geopandas.GeoDataFrame):
+        raise InputFileError("no geometry column; the Dask engine reads GeoParquet", path=os.fspath(path_or_glob))
+    if npartitions is not None:
+        ddf = ddf.repartition(npartitions=int(npartitions))
+    return ddf
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` at ``target``: two renames, so ``target`` is never half written."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    if not target.is_dir():
+        raise GeoValueError(f"cannot write the partitions to {str(target)!r}: it is a file, not a folder")
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.replace(target, old / target.name)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_part(frame: pd.DataFrame, path: str) -> int:
+    """Write one partition with the writer of the in-memory path; return its records."""
+    frame.to_parquet(path, index=False)
+    return len(frame)
+
+
+#: With ``progress=True``, a line is logged each time this share of partitions is done.
+PROGRESS_STEP = 0.1
+
+
+def _log_progress(futures: list[Any]) -> None:
+    import distributed
+
+    total, shown = len(futures), 0.0
+    for done, _ in enumerate(distributed.as_completed(futures), start=1):
+        if done == total or done / total >= shown + PROGRESS_STEP:
+            shown = done / total
+            logger.info("geo: %d of %d partitions written (%.0f%%)", done, total, 100 * shown)
+
+
+def write_partitioned(ddf: dd.DataFrame, out_dir: str | os.PathLike[str], *, progress: bool = False) -> int:
+    """Write one GeoParquet file per partition into ``out_dir``, atomically.
+
+    The files (``part.0.parquet``, ``part.1.parquet``, ...) are written by each
+    partition's worker with GeoPandas' writer, the one :func:`geo.io.write_incidents`
+    uses, into a temporary folder beside ``out_dir``, which takes ``out_dir``'s place
+    only when every partition is written: a failed or interrupted run leaves a previous
+    ``out_dir`` as it was. The folder is shared storage on a real cluster.
+
+    Parameters
+    ----------
+    ddf : dask DataFrame
+        Usually the result of :func:`analyze_dask`; computing it happens here, on the
+        current ``distributed`` client, or Dask's default scheduler when there is none.
+    out_dir : path-like
+        Folder to create or replace.
+    progress : bool
+        Log ``geo: k of n partitions written`` at INFO level as the work goes on (with a
+        ``distributed`` client).
+
+    Returns
+    -------
+    int
+        Records written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, dask_geopandas, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[Point(63, 27)] * 2, crs="EPSG:4326")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> write_partitioned(dask_geopandas.from_geopandas(frame, npartitions=2), out)
+    2
+    >>> sorted(p.name for p in out.iterdir())
+    ['part.0.parquet', 'part.1.parquet']
+    """
+    _require_dask()
+    import dask
+
+    # one type per column in every file: text that a partition left as object (all
+    # missing, say) becomes the string type the other partitions have
+    text = [c for c, t in ddf.dtypes.items() if t == object and c != getattr(ddf, "_geometry_column_name", None)]
+    if text:
+        dtypes = dict.fromkeys(text, _TEXT)
+        ddf = ddf.map_partitions(_conform, dtypes, meta=_conform(_plain_meta(ddf), dtypes))
+    target = Path(out_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        writes = [
+            dask.delayed(_write_part)(part, str(staging / f"part.{i}.parquet"))
+            for i, part in enumerate(ddf.to_delayed())
+        ]
+        client = _current_client()
+        if client is not None:
+            futures = client.compute(writes)
+            if progress:
+                _log_progress(futures)
+            rows = sum(client.gather(futures))
+        else:
+            rows = sum(dask.compute(*writes))
+        _replace_dir(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return rows
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+def _current_client() -> distributed.Client | None:
+    try:
+        import distributed
+
+        return distributed.get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+class _GeoWorkerSetup:
+    """Prepares each worker for geo: one geo thread, boundaries read once, up front.
+
+    Registered with :func:`prepare_workers`; runs on every worker that is up or joins.
+
+    Parameters
+    ----------
+    threads : int
+        ``geo.settings.THREADS`` on the workers. One: Dask already runs a task per
+        worker thread.
+    """
+
+    name = "geo-worker"
+    idempotent = True  # registering again (a second run on one cluster) changes nothing
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+
+    def setup(self, worker: Any = None) -> None:
+        """Set geo's thread count; read and prepare the boundaries into the caches."""
+        from geo.analysis import _province_lookup
+        from geo.boundaries import BORDER_SOURCES
+        from geo.distance import prepared_border
+
+        settings.THREADS = self.threads
+        _province_lookup()
+        for source in BORDER_SOURCES:  # analyze measures every source for the spread
+            prepared_border(source)
+
+
+def __getattr__(name: str) -> Any:
+    # GeoWorkerPlugin must inherit distributed's WorkerPlugin, but importing distributed
+    # with this module would load it for every in-memory analyze. So the class is built
+    # on first use, here, under its public name: workers unpickle it by that name too.
+    if name == "GeoWorkerPlugin":
+        _require_dask()
+        from distributed.diagnostics.plugin import WorkerPlugin
+
+        cls = type(name, (_GeoWorkerSetup, WorkerPlugin), {"__module__": __name__, "__doc__": _GeoWorkerSetup.__doc__})
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def prepare_workers(client: distributed.Client, threads: int = 1) -> None:
+    """Register ``GeoWorkerPlugin`` on ``client``'s cluster, for workers now and later.
+
+    The workers need geo installed, the same version as the client's.
+    """
+    plugin = __getattr__("GeoWorkerPlugin")(threads)
+    client.register_plugin(plugin, name=plugin.name)
+
+
+def local_client(
+    workers: int | None = None, *, processes: bool = True, threads_per_worker: int = 1, **cluster: Any
+) -> distributed.Client:
+    """A client of a new ``distributed.LocalCluster`` on this machine, workers prepared.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes; by default one per usable core.
+    processes : bool
+        Workers in their own processes (True: no shared interpreter lock) or as
+        threads of this one (quicker to start).
+    threads_per_worker : int
+        Tasks each worker runs at once.
+    **cluster
+        More ``LocalCluster`` arguments, such as ``memory_limit``. The dashboard is off
+        unless ``dashboard_address`` is given.
+
+    Returns
+    -------
+    distributed.Client
+        Closing it (or leaving its ``with`` block) shuts the cluster down.
+
+    Examples
+    --------
+    >>> with local_client(2) as client:  # doctest: +SKIP
+    ...     geo.analyze(read_partitioned("events/")).to_parquet("out/")
+    """
+    _require_dask()
+    import distributed
+
+    cluster.setdefault("dashboard_address", None)
+    client = distributed.Client(
+        n_workers=workers or settings.threads(), threads_per_worker=threads_per_worker,
+        processes=processes, **cluster,
+    )
+    prepare_workers(client)
+    return client
+
+
+def connect(scheduler: str | None = None, workers: int | None = None) -> distributed.Client:
+    """A client of the scheduler at ``scheduler``, or of a new local cluster.
+
+    Examples
+    --------
+    >>> client = connect("tcp://10.0.0.5:8786")  # doctest: +SKIP
+    """
+    _require_dask()
+    if scheduler is None:
+        return local_client(workers)
+    import distributed
+
+    client = distributed.Client(scheduler)
+    prepare_workers(client)
+    return client
+
+
+def analyze_partitioned(
+    input_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    border: str = settings.DEFAULT_BORDER,
+    bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
+    npartitions: int | None = None,
+    progress: bool = False,
+) -> int:
+    """Read partitioned GeoParquet, analyze it and write partitioned GeoParquet.
+
+    What ``geo analyze INPUT -o OUTPUT_DIR --engine dask`` does, on the current client
+    (or Dask's default scheduler when there is none).
+
+    Returns
+    -------
+    int
+        The records written.
+    """
+    from geo.analysis import analyze
+
+    ddf = read_partitioned(input_path, npartitions)
+    return write_partitioned(analyze(ddf, border=border, bands=bands), out_dir, progress=progress)
