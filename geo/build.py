@@ -98,10 +98,10 @@ def build(
     with _step("drawing the interactive map"):
         from geo.webmap import save_map
 
-        report.written.append(save_map(result, out / "incidents.html"))
+        report.written.append(save_map(result, out / "incidents.html", border=border))
 
     with _step("drawing the report figures"):
         from geo.plot import save_figures
 
-        report.written.extend(save_figures(result, out / "figures"))
+        report.written.extend(save_figures(result, out / "figures", border=border))
     return report

@@ -148,6 +148,8 @@ PROVINCES = [
     ("PK-PB", "PK-PB", "PAK", "Punjab", False, []),
     ("PK-KP", "PK-KP", "PAK", "Khyber Pakhtunkhwa", False, ["NWFP"]),
     ("PK-TA", "PK-TA", "PAK", "Federally Administered Tribal Areas", False, ["FATA"]),
+    # not a neighbour, but the capital's events (diplomatic steps) need their own territory
+    ("PK-IS", "PK-IS", "PAK", "Islamabad Capital Territory", False, ["Islamabad", "ICT", "Federal Capital Territory"]),
     ("IR-15", "IR-08", "IRN", "Kerman", False, []),
     ("IR-23", "IR-22", "IRN", "Hormozgan", False, []),
     ("IR-29", "IR-29", "IRN", "South Khorasan", False, []),
@@ -651,7 +653,7 @@ PROCESSING = {
         "orient north to south (Pakistan on the left), snap to a 1e-6 degree grid",
     ],
     "provinces.geojson": [
-        "select Natural Earth admin-1 PK-BA, IR-13 (focus) and PK-SD, PK-PB, PK-KP, PK-TA, IR-15, IR-23, IR-29",
+        "select Natural Earth admin-1 PK-BA, IR-13 (focus) and PK-SD, PK-PB, PK-KP, PK-TA, PK-IS, IR-15, IR-23, IR-29",
         ("replace Natural Earth's outdated Iranian codes with current ISO 3166-2 codes (IR-13 -> IR-11, "
         "IR-15 -> IR-08, IR-23 -> IR-22; IR-29 unchanged); PK-TA is withdrawn but kept for FATA; the "
         "Natural Earth code is kept in iso_3166_2_ne"),

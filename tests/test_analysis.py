@@ -40,10 +40,13 @@ def test_adds_every_column_and_keeps_order_and_index():
 
 
 def test_provinces_from_the_join():
-    cities = [(66.99, 30.18), (60.86, 29.50), (67.01, 24.86), (57.08, 30.28), (69.17, 34.53)]
-    result = geo.analyze(_frame(cities))  # Quetta, Zahedan, Karachi, Kerman, Kabul
-    assert result["admin1"].tolist()[:4] == ["Balochistan", "Sistan and Baluchestan", "Sindh", "Kerman"]
+    cities = [(66.99, 30.18), (60.86, 29.50), (67.01, 24.86), (57.08, 30.28), (69.17, 34.53), (73.05, 33.69)]
+    result = geo.analyze(_frame(cities))  # Quetta, Zahedan, Karachi, Kerman, Kabul, Islamabad
+    names = ["Balochistan", "Sistan and Baluchestan", "Sindh", "Kerman"]
+    assert result["admin1"].tolist()[:4] == names
     assert result["country"].tolist()[:4] == ["PAK", "IRN", "PAK", "IRN"]
+    assert result["admin1"].iloc[5] == "Islamabad Capital Territory"
+    assert not result["admin1_snapped"].iloc[5]
     kabul = result.iloc[4]
     assert pd.isna(kabul["admin1"]) and pd.isna(kabul["country"])
     assert bool(kabul["outside_provinces"]) and not bool(kabul["admin1_snapped"])

@@ -49,6 +49,7 @@ ISO_3166_2 = {
     "Kerman": "IR-08",
     "Hormozgan": "IR-22",
     "South Khorasan": "IR-29",
+    "Islamabad Capital Territory": "PK-IS",
 }
 
 
