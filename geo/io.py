@@ -72,6 +72,9 @@ FORMATS = ("geojson", "csv", "parquet", "acled", "ucdp")
 #: Rows per chunk when reading CSV and Parquet.
 CHUNK_ROWS: int = 500_000
 
+#: Bytes pyarrow parses at a time when reading CSV (a record must fit in one block).
+CSV_BLOCK_BYTES: int = 16 * 2**20
+
 #: Inputs larger than this many bytes log their progress at INFO level.
 LARGE_INPUT_BYTES: int = 64 * 2**20
 
@@ -309,7 +312,7 @@ def _csv_chunks_fast(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
     """Chunks of a CSV as text columns with their line numbers, read by pyarrow."""
     import pyarrow.csv as pacsv
 
-    read = pacsv.ReadOptions(block_size=16 * 2**20, use_threads=True)
+    read = pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=True)
     parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
     convert = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
                                    strings_can_be_null=True, null_values=[""],
@@ -319,6 +322,7 @@ def _csv_chunks_fast(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
     except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
         raise _Irregular(str(err)) from None
     next_line = 2  # the header is line 1
+    position = 0  # records before this chunk: the index is the position in the file
     batches: list[pa.RecordBatch] = []
     rows = 0
     while True:
@@ -344,6 +348,8 @@ def _csv_chunks_fast(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
             next_line = int(lines[-1] + breaks[-1] + 1) if table.num_rows else next_line
             frame = table.to_pandas()
             frame.columns = header
+            frame.index = pd.RangeIndex(position, position + len(frame))
+            position += len(frame)
             yield frame, lines
         if batch is None:
             return
@@ -358,29 +364,34 @@ def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
         end = reader.line_num
         rows: list[list[str]] = []
         lines: list[int] = []
+        positions: list[int] = []
         odd: list[tuple[int, list[str]]] = []
+        position = 0
         try:
             for row in reader:
                 start, end = end + 1, reader.line_num
                 if not row:  # a blank line is no record
                     continue
+                position += 1
                 if len(row) != width:
                     odd.append((start, row))
                     continue
                 rows.append(row)
                 lines.append(start)
+                positions.append(position - 1)
                 if len(rows) >= CHUNK_ROWS:
-                    yield _text_frame(rows, header), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
-                    rows, lines, odd = [], [], []
+                    yield (_text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64),
+                           _odd_rows(odd, header, width))
+                    rows, lines, positions, odd = [], [], [], []
         except UnicodeDecodeError:
             raise InputFileError(f"not UTF-8 text (near line {end + 1}); save it as UTF-8", path=str(path)) from None
         except csv.Error as err:
             raise InputFileError(f"cannot parse CSV at line {reader.line_num}: {err}", path=str(path)) from None
-        yield _text_frame(rows, header), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
+        yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
 
 
-def _text_frame(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=range(len(header)), dtype="str")
+def _text_frame(rows: list[list[str]], header: list[str], positions: list[int]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=range(len(header)), index=pd.Index(positions, dtype="int64"), dtype="str")
     frame = frame.mask(frame == "")
     frame.columns = header
     return frame

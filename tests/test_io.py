@@ -169,10 +169,14 @@ def test_chunked_reading_matches_whole_file_reading(tmp_path: Path, monkeypatch:
     _multiline_csv(path, 60)
     whole = read_incidents_checked(path)
     monkeypatch.setattr(gio, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(gio, "CSV_BLOCK_BYTES", 256)  # several pyarrow blocks per chunk
     chunked = read_incidents_checked(path)
     assert chunked.summary() == whole.summary()
     pd.testing.assert_frame_equal(chunked.rejects, whole.rejects)
     pd.testing.assert_frame_equal(pd.DataFrame(chunked.frame), pd.DataFrame(whole.frame))
+    # the index is each record's position in the file, across chunks
+    assert chunked.frame.index.is_unique and chunked.frame["id"].iloc[-1] == "r59"
+    assert chunked.frame.index[-1] == 59
     # line numbers count the line breaks inside quoted values
     text = path.read_text(encoding="utf-8").split("\n")
     for record, ident in chunked.rejects[["record", "id"]].itertuples(index=False):
@@ -189,6 +193,8 @@ def test_irregular_csv_is_reread_with_exact_lines(tmp_path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     result = read_incidents_checked(path)
     assert result.n_read == 21 and result.n_processed + result.n_rejected == 21
+    # positions count every record, the odd one included, and no blank line
+    assert result.frame.index.is_unique and result.frame.index[-1] == 20
     odd = result.rejects[result.rejects["field"] == "(row)"]
     assert odd["record"].tolist() == [6]
     for record, ident in result.rejects[["record", "id"]].itertuples(index=False):
