@@ -6,6 +6,7 @@ Run from the checkout (not a test; it takes minutes at full size):
     python benchmarks/bench_io.py -n 1000000      # quicker
     python benchmarks/bench_io.py --keep /tmp/x   # keep the generated files there
     python benchmarks/bench_io.py --formats csv   # measure the CSV input only
+    python benchmarks/bench_io.py --inputs /tmp/x --read-only  # reuse kept inputs; time reading only
 
 It writes ``n`` invented rows in the 31-column ACLED export layout (both date styles, one
 row in 10,000 with a missing latitude so that rejects are exercised) to a temporary CSV
@@ -104,7 +105,7 @@ def write_inputs(n: int, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def run_one(path: str) -> None:
+def run_one(path: str, analyse: bool = True) -> None:
     """In this process: read and analyse ``path``; print the figures as JSON."""
     import resource
 
@@ -115,8 +116,8 @@ def run_one(path: str) -> None:
     result = read_incidents_checked(path)
     read_s = time.perf_counter() - start
     start = time.perf_counter()
-    measured = analyze(result.frame)
-    analyze_s = time.perf_counter() - start
+    measured = analyze(result.frame) if analyse else result.frame
+    analyze_s = time.perf_counter() - start if analyse else float("nan")
     print(json.dumps({
         "read": result.n_read, "processed": len(measured), "rejected": result.n_rejected,
         "read_s": read_s, "analyze_s": analyze_s,
@@ -129,30 +130,39 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000_000, help="number of rows")
     parser.add_argument("--keep", type=Path, default=None, help="write the inputs here and keep them")
     parser.add_argument("--formats", default="csv,parquet", help="which inputs to measure (csv, parquet)")
+    parser.add_argument("--read-only", action="store_true", help="time reading only, not geo.analysis.analyze")
+    parser.add_argument("--inputs", type=Path, default=None,
+                        help="reuse acled.csv and acled.parquet already generated in this folder")
     parser.add_argument("--run", default=None, help=argparse.SUPPRESS)  # internal: one measured run
     args = parser.parse_args()
     if args.run:
-        run_one(args.run)
+        run_one(args.run, analyse=not args.read_only)
         return
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        paths = write_inputs(args.n, folder)
+        if args.inputs:
+            paths = {"csv": args.inputs / "acled.csv", "parquet": args.inputs / "acled.parquet"}
+        else:
+            paths = write_inputs(args.n, folder)
         sizes = ", ".join(f"{k} {p.stat().st_size / 1e6:,.0f} MB" for k, p in paths.items())
-        print(f"generated {args.n:,} ACLED-style rows in {time.perf_counter() - start:.1f} s ({sizes})")
+        if not args.inputs:
+            print(f"generated {args.n:,} ACLED-style rows in {time.perf_counter() - start:.1f} s ({sizes})")
         for kind, path in paths.items():
             if kind not in args.formats.split(","):
                 continue
-            out = subprocess.run([sys.executable, __file__, "--run", str(path)], capture_output=True, text=True, check=False)
+            command = [sys.executable, __file__, "--run", str(path), *(["--read-only"] if args.read_only else [])]
+            out = subprocess.run(command, capture_output=True, text=True, check=False)
             if out.returncode:
                 print(f"{kind:8s} failed (exit {out.returncode}): {out.stderr.strip()[-500:]}")
                 continue
             figures = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{kind:8s} read {figures['read']:,}, processed {figures['processed']:,}, "
                   f"rejected {figures['rejected']:,}: read {figures['read_s']:.1f} s, "
-                  f"analyze {figures['analyze_s']:.1f} s, peak RSS {figures['peak_rss_mb']:,.0f} MB")
+                  + (f"analyze {figures['analyze_s']:.1f} s, " if figures["analyze_s"] == figures["analyze_s"] else "")
+                  + f"peak RSS {figures['peak_rss_mb']:,.0f} MB")
 
 
 if __name__ == "__main__":
