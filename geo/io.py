@@ -289,7 +289,8 @@ def _tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, pa
     lat_col, lon_col = validate.find_coordinate_columns(table.columns)
     if lat_col is None or lon_col is None:
         msg = (f"no coordinate columns; expected a latitude column ({', '.join(validate.LAT_NAMES)}) "
-               f"and a longitude column ({', '.join(validate.LON_NAMES)})")
+               f"and a longitude column ({', '.join(validate.LON_NAMES)}); a table of place names "
+               "needs `geo geocode` first")
         raise InputFileError(msg, path=str(path))
     lon, lat, problems = validate.parse_coordinates(table, lat_col, lon_col)
     table = table.drop(columns=[lat_col, lon_col])
