@@ -541,8 +541,9 @@ def local_client(
     threads_per_worker : int
         Tasks each worker runs at once.
     **cluster
-        More ``LocalCluster`` arguments, such as ``memory_limit``. The dashboard is off
-        unless ``dashboard_address`` is given.
+        More ``LocalCluster`` arguments, such as ``memory_limit``. The dashboard (with
+        bokeh installed) is on a free port, ``client.dashboard_link``, unless
+        ``dashboard_address`` is given.
 
     Returns
     -------
@@ -557,7 +558,8 @@ def local_client(
     _require_dask()
     import distributed
 
-    cluster.setdefault("dashboard_address", None)
+    # any free port: another cluster on this machine may hold Dask's default, 8787
+    cluster.setdefault("dashboard_address", ":0")
     client = distributed.Client(
         n_workers=workers or settings.threads(), threads_per_worker=threads_per_worker,
         processes=processes, **cluster,
