@@ -30,6 +30,7 @@ True
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -218,6 +219,7 @@ def _layers_element(payload: Mapping[str, Any]) -> Any:
             assert isinstance(figure, Figure)
             name = self.get_name()
             head = "".join((
+                "<title>", html.escape(str(payload.get("title", ""))), "</title>\n",
                 "<style>", _assets.leaflet_css(), "</style>\n",
                 "<style>", _assets.static_text("webmap.css"), "</style>\n",
                 "<script>", _assets.leaflet_js(), "</script>\n",
@@ -398,8 +400,8 @@ def save_map(result: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: A
     """
     from geo.io import atomic_write
 
-    html = incident_map(result, **kwargs).get_root().render()
+    page = incident_map(result, **kwargs).get_root().render()
     path = Path(path)
     with atomic_write(path) as handle:
-        handle.write(html)
+        handle.write(page)
     return path

@@ -151,6 +151,7 @@ def test_hostile_data_render_as_text(offline_page: Any, tmp_path: Path) -> None:
     labels = layer_labels(page)
     assert any(label.startswith("Incidents: <script>") for label in labels)
     assert page.locator(".geo-info h1").inner_text() == "<img src=x onerror=alert('title')>"
+    assert page.title() == "<img src=x onerror=alert('title')>"
     assert page.evaluate("window.__pwned") is None
     assert page.locator("script").count() == n_scripts
     assert page.locator("img[src='x'], svg[onload], img[onerror]").count() == 0
