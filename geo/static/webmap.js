@@ -731,7 +731,8 @@
         if (precisionGroup) { precisionGroup.clearLayers(); }
         for (var k = 0; k < n; k++) {
           var date = cols.date(k);
-          var on = !date || ((!lo || date >= lo) && (!hi || date.slice(0, hi.length) <= hi));
+          // a partial date ("2024-01") shows while its month or year overlaps the range
+          var on = !date || ((!lo || date >= lo.slice(0, date.length)) && (!hi || date <= hi.slice(0, date.length)));
           visible[k] = on ? 1 : 0;
           if (!on) { continue; }
           shownCount++;
