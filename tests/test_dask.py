@@ -26,11 +26,11 @@ if os.environ.get("CI") != "true":
     pytest.importorskip("dask_geopandas", reason="pip install 'geo[dask]'")
     pytest.importorskip("distributed", reason="pip install 'geo[dask]'")
 
-import dask_geopandas  # noqa: E402
-import distributed  # noqa: E402
+import dask_geopandas
+import distributed
 
-from geo.cli.main import main  # noqa: E402
-from geo.scale import (  # noqa: E402
+from geo.cli.main import main
+from geo.scale import (
     analyze_dask,
     is_dask,
     local_client,
