@@ -248,3 +248,9 @@ def test_unknown_border_source_is_an_error() -> None:
     pytest.importorskip("geo.boundaries")
     with pytest.raises(webmap.BorderSourceError):
         webmap.incident_map(synthetic_incidents(2), border="no-such-border")
+
+
+def test_exported_lazily_from_geo() -> None:
+    import geo
+
+    assert geo.incident_map is webmap.incident_map

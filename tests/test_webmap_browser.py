@@ -215,6 +215,8 @@ def test_bundled_map_renders_offline(offline_page: Any, tmp_path: Path) -> None:
     assert offline_page.errors == []
     assert offline_page.blocked == []
     assert path.stat().st_size < 3_000_000
+    # the same input gives the same bytes with the real boundaries too
+    assert webmap.incident_map(result).get_root().render() == path.read_text(encoding="utf-8")
 
 
 def test_stand_ins_are_used_here() -> None:
