@@ -117,7 +117,6 @@ def embed_json(data: Any) -> str:
     return text
 
 
-
 # ------------------------------------------------------------------------ boundaries
 
 
@@ -174,7 +173,7 @@ def _tiles(tiles: str | None) -> dict[str, Any] | None:
     except ValueError:
         msg = f"unknown tiles {tiles!r}; use a name from xyzservices such as 'OpenStreetMap.Mapnik'"
         raise GeoValueError(msg) from None
-    if provider.get("requires_token", False) or "{variant}" in provider.url and "variant" not in provider:
+    if provider.requires_token():
         msg = f"tiles {tiles!r} need an access key; choose tiles that do not"
         raise GeoValueError(msg)
     return {

@@ -231,6 +231,8 @@ def test_tiles_are_opt_in() -> None:
     assert embedded_data(html)["tiles"]["url"].startswith("https://")
     with pytest.raises(webmap.GeoValueError, match="unknown tiles"):
         render(synthetic_incidents(2), tiles="No such tiles")
+    with pytest.raises(webmap.GeoValueError, match="access key"):
+        render(synthetic_incidents(2), tiles="Thunderforest.OpenCycleMap")
 
 
 def test_save_map_writes_one_file(tmp_path) -> None:
