@@ -11,8 +11,9 @@ graph: the graph holds only the border's name and the band edges, and each worke
 process reads the bundled GeoJSON files the first time it needs them, into the
 ``functools`` caches of :mod:`geo.boundaries`, ``geo.analysis._province_lookup`` and
 :func:`geo.distance.prepared_border`. Every later partition on that worker reuses them.
-Reading and preparing takes a fraction of a second, less than pickling the prepared
-k-d trees and STR trees to each worker would. :class:`GeoWorkerPlugin` (registered by
+Reading and preparing takes about a third of a second per worker and moves nothing
+over the network; scattering the prepared k-d trees and STR trees instead would send
+megabytes to every worker and tie the results to one client's objects. :class:`GeoWorkerPlugin` (registered by
 :func:`prepare_workers`, which :func:`local_client` calls) warms those caches when a
 worker starts and sets ``geo.settings.THREADS = 1`` there, since Dask already runs one
 task per worker thread and geo's own threads would oversubscribe the cores.
@@ -39,6 +40,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -288,18 +290,24 @@ def summarize_dask(result: dd.DataFrame) -> dd.DataFrame:
 # --------------------------------------------------------------------------- files
 
 
+def _natural(name: str) -> list[Any]:
+    """Sort key that puts part.2 before part.10."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+
+
 def _parquet_files(path_or_glob: str | os.PathLike[str]) -> list[str]:
-    """The Parquet files a folder holds or a glob matches, sorted; one file as given."""
+    """The Parquet files a folder holds or a glob matches, in natural order; one file as given."""
     text = os.fspath(path_or_glob)
     path = Path(text)
     if path.is_dir():
-        files = sorted(str(p) for p in path.iterdir()
-                       if p.suffix.lower() in (".parquet", ".geoparquet") and not p.name.startswith((".", "_")))
+        files = sorted((str(p) for p in path.iterdir()
+                        if p.suffix.lower() in (".parquet", ".geoparquet") and not p.name.startswith((".", "_"))),
+                       key=_natural)
         if not files:
             raise InputFileError("folder holds no .parquet files", path=text)
         return files
     if glob.has_magic(text):
-        files = sorted(p for p in glob.glob(text) if Path(p).is_file())
+        files = sorted((p for p in glob.glob(text) if Path(p).is_file()), key=_natural)
         if not files:
             raise InputFileError("no files match this pattern", path=text)
         return files
@@ -537,7 +545,8 @@ def local_client(
         Worker processes; by default one per usable core.
     processes : bool
         Workers in their own processes (True: no shared interpreter lock) or as
-        threads of this one (quicker to start).
+        threads of this one (quicker to start; they then share this process's
+        ``geo.settings.THREADS``, which the workers set to 1).
     threads_per_worker : int
         Tasks each worker runs at once.
     **cluster
