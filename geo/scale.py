@@ -53,7 +53,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from geo import settings
-from geo.errors import GeoValueError, InputFileError
+from geo.errors import GeoValueError, InputFileError, OptionalDependencyError
 
 if TYPE_CHECKING:  # only for annotations: dask stays optional
     import dask.dataframe as dd
@@ -99,7 +99,7 @@ def _require_dask() -> None:
         import dask_geopandas  # noqa: F401
         import distributed  # noqa: F401
     except ImportError as err:
-        raise ImportError(f"{INSTALL_HINT} ({err})") from None
+        raise OptionalDependencyError(f"{INSTALL_HINT} ({err})") from None
 
 
 def is_dask(obj: object) -> bool:
@@ -589,7 +589,10 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> distrib
         return local_client(workers)
     import distributed
 
-    client = distributed.Client(scheduler)
+    try:
+        client = distributed.Client(scheduler)
+    except (OSError, TimeoutError, ValueError) as err:  # unreachable, or not an address
+        raise GeoValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {err}") from None
     prepare_workers(client)
     return client
 

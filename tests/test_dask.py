@@ -324,3 +324,15 @@ def test_cli_memory_engine_rejects_a_folder(partitioned, tmp_path):
     run = CliRunner().invoke(main, ["analyze", str(folder), "-o", str(tmp_path / "out.parquet")])
     assert run.exit_code == 1
     assert "is a folder" in run.output
+
+
+def test_cli_unreachable_scheduler(partitioned, tmp_path):
+    import dask
+
+    folder, _ = partitioned
+    args = ["analyze", str(folder), "-o", str(tmp_path / "out"), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"]
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        run = CliRunner().invoke(main, args)
+    assert run.exit_code == 1
+    assert "geo: error: cannot reach the Dask scheduler at 'tcp://127.0.0.1:1'" in run.output
+    assert not (tmp_path / "out").exists()
