@@ -66,7 +66,9 @@ def add_polygons(ax: Axes, geom: shapely.Geometry, **kw: Any) -> None:
         ax.add_artist(PathPatch(path, **kw))
 
 
-def add_lines(ax: Axes, geom: shapely.Geometry, **kw: Any) -> None:
+def add_lines(ax: Axes, geom: shapely.Geometry | None, **kw: Any) -> None:
+    if geom is None or geom.is_empty:  # e.g. a province wholly outside the frame
+        return
     for part in shapely.get_parts(shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom):
         if part.geom_type in ("LineString", "LinearRing") and not part.is_empty:
             xy = np.asarray(part.coords)
