@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.distance import PreparedLine, nearest_border_points, point_coordinates
@@ -103,18 +104,56 @@ def _normalise_name(value: object) -> str:
     return re.sub(r"[^a-z0-9]", "", str(value).lower())
 
 
+class _ProvinceIndex:
+    """Prepared provinces for vectorised point-in-polygon tests and near-miss snapping."""
+
+    def __init__(self, table: gpd.GeoDataFrame) -> None:
+        self.table = table
+        self.geoms = table.geometry.to_numpy()
+        for geom in self.geoms:
+            shapely.prepare(geom)
+        self.bounds = shapely.bounds(self.geoms)
+        self._rings: dict[int, list[PreparedLine]] = {}
+        self._zones: dict[tuple[int, float], BaseGeometry] = {}
+
+    def rings(self, k: int) -> list[PreparedLine]:
+        """The boundary rings of province ``k``, prepared for exact geodesic distances."""
+        if k not in self._rings:
+            parts = getattr(self.geoms[k], "geoms", [self.geoms[k]])
+            coords = [np.asarray(r.coords) for poly in parts for r in (poly.exterior, *poly.interiors)]
+            self._rings[k] = [PreparedLine(c[:, 0], c[:, 1]) for c in coords]
+        return self._rings[k]
+
+    def zone(self, k: int, snap_km: float) -> BaseGeometry:
+        """Province ``k`` grown by at least ``snap_km`` everywhere, in degrees.
+
+        A geodesic of ``snap_km`` spans at most ``snap_km / (110.5 km * cos(lat))`` degrees,
+        taken at the province's poleward edge, so the zone can only over-include; the
+        exact geodesic test follows.
+        """
+        key = (k, snap_km)
+        if key not in self._zones:
+            poleward = min(max(abs(self.bounds[k, 1]), abs(self.bounds[k, 3])) + 1.0, 89.0)
+            zone = self.geoms[k].buffer(snap_km / (110.5 * np.cos(np.radians(poleward))), quad_segs=4)
+            shapely.prepare(zone)
+            self._zones[key] = zone
+        return self._zones[key]
+
+    def containing(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Index of the province holding each point, or -1."""
+        found = np.full(len(lon), -1, dtype=np.int64)
+        for k, geom in enumerate(self.geoms):
+            xmin, ymin, xmax, ymax = self.bounds[k]
+            idx = np.flatnonzero((found < 0) & (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax))
+            found[idx[shapely.contains_xy(geom, lon[idx], lat[idx])]] = k
+        return found
+
+
 @functools.lru_cache(maxsize=1)
-def _province_lookup() -> tuple[gpd.GeoDataFrame, shapely.STRtree, list[list[PreparedLine]]]:
+def _province_lookup() -> _ProvinceIndex:
     from geo.boundaries import provinces
 
-    table = provinces().reset_index(drop=True)
-    tree = shapely.STRtree(table.geometry.to_numpy())
-    rings = []
-    for geom in table.geometry:
-        parts = getattr(geom, "geoms", [geom])
-        coords = [np.asarray(r.coords) for poly in parts for r in (poly.exterior, *poly.interiors)]
-        rings.append([PreparedLine(c[:, 0], c[:, 1]) for c in coords])
-    return table, tree, rings
+    return _ProvinceIndex(provinces().reset_index(drop=True))
 
 
 def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -> pd.DataFrame:
@@ -131,31 +170,24 @@ def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -
         Index-aligned: ``country``, ``admin1``, ``admin1_code``, ``admin1_snapped``,
         ``outside_provinces``.
     """
-    table, tree, rings = _province_lookup()
+    index = _province_lookup()
+    table = index.table
     lon, lat, valid = point_coordinates(points)
     n = len(lon)
     found = np.full(n, -1, dtype=np.int64)
-    geoms = shapely.points(np.where(valid, lon, 0.0), np.where(valid, lat, 0.0))
-    point_idx, province_idx = tree.query(geoms, predicate="intersects")
-    keep = valid[point_idx]
-    found[point_idx[keep]] = province_idx[keep]
+    found[valid] = index.containing(lon[valid], lat[valid])
     snapped = np.zeros(n, dtype=bool)
     loose = np.flatnonzero(valid & (found < 0))
     if len(loose) and snap_km > 0:
-        # Prefilter in degrees with a bound that can only over-include: a geodesic of
-        # snap_km spans at most snap_km / (110.5 km * cos(lat)) degrees here.
-        reach = snap_km / (110.5 * np.cos(np.radians(np.minimum(np.abs(lat[loose]) + 1.0, 89.0))))
-        pairs = tree.query(geoms[loose], predicate="dwithin", distance=reach)
         best = np.full(len(loose), np.inf)
-        for province in np.unique(pairs[1]):
-            members = pairs[0][pairs[1] == province]
-            distance = np.min(
-                [ring.nearest(lon[loose][members], lat[loose][members]).distance_m for ring in rings[province]],
-                axis=0,
-            )
+        for k in range(len(table)):
+            members = np.flatnonzero(shapely.contains_xy(index.zone(k, snap_km), lon[loose], lat[loose]))
+            if not len(members):
+                continue
+            distance = np.min([ring.nearest(lon[loose][members], lat[loose][members]).distance_m for ring in index.rings(k)], axis=0)
             closer = (distance <= snap_km * 1000.0) & (distance < best[members])
             best[members[closer]] = distance[closer]
-            found[loose[members[closer]]] = province
+            found[loose[members[closer]]] = k
         snapped[loose[np.isfinite(best)]] = True
     has = found >= 0
     pick = np.where(has, found, 0)
@@ -170,7 +202,7 @@ def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -
 
 def _admin1_mismatch(stated: pd.Series, computed_code: pd.Series) -> pd.Series:
     """True where a stated province names a different province than the computed one."""
-    table, _, _ = _province_lookup()
+    table = _province_lookup().table
     names = {
         row.iso_3166_2: {_normalise_name(n) for n in [row.name, row.iso_3166_2, *(row.alt_names or [])]}
         for row in table.itertuples()
