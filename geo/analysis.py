@@ -28,7 +28,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo.distance import PreparedLine, nearest_border_points, point_coordinates
+from geo.distance import PreparedLine, nearest_border_table, point_coordinates
 from geo.errors import GeoValueError
 from geo.scale import is_dask
 
@@ -170,9 +170,15 @@ def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -
         Index-aligned: ``country``, ``admin1``, ``admin1_code``, ``admin1_snapped``,
         ``outside_provinces``.
     """
+    lon, lat, valid = point_coordinates(points)
+    return _assign_provinces(lon, lat, valid, points.index, snap_km)
+
+
+def _assign_provinces(
+    lon: np.ndarray, lat: np.ndarray, valid: np.ndarray, row_index: pd.Index, snap_km: float
+) -> pd.DataFrame:
     index = _province_lookup()
     table = index.table
-    lon, lat, valid = point_coordinates(points)
     n = len(lon)
     found = np.full(n, -1, dtype=np.int64)
     found[valid] = index.containing(lon[valid], lat[valid])
@@ -191,7 +197,7 @@ def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -
         snapped[loose[np.isfinite(best)]] = True
     has = found >= 0
     pick = np.where(has, found, 0)
-    out = pd.DataFrame(index=points.index)
+    out = pd.DataFrame(index=row_index)
     out["country"] = np.where(has, table["country"].to_numpy()[pick], None)
     out["admin1"] = np.where(has, table["name"].to_numpy()[pick], None)
     out["admin1_code"] = np.where(has, table["iso_3166_2"].to_numpy()[pick], None)
@@ -261,13 +267,14 @@ def analyze(
             frame = frame.rename(columns={column: f"{column}_stated"})
     frame = frame.drop(columns=[c for c in ANALYSIS_COLUMNS if c in frame.columns])
 
-    admin = assign_provinces(frame.geometry)
+    lon, lat, valid = point_coordinates(frame)  # once, for the join and every border
+    admin = _assign_provinces(lon, lat, valid, frame.index, settings.SNAP_KM)
     for column in admin.columns:
         frame[column] = admin[column]
     stated = frame["admin1_stated"] if "admin1_stated" in frame.columns else pd.Series(None, index=frame.index)
     frame["admin1_mismatch"] = _admin1_mismatch(stated, frame["admin1_code"])
 
-    near = nearest_border_points(frame, border)
+    near = nearest_border_table(lon, lat, valid, frame.index, border)
     distance = near["border_distance_km"]
     frame["border_distance_km"] = distance
     frame["border_side"] = np.where(
@@ -285,17 +292,14 @@ def analyze(
     frame["border_distance_min_km"] = (distance - radius).clip(lower=0.0)
     frame["border_distance_max_km"] = distance + radius
 
-    per_source = [distance if name == border else _distance_only(frame, name) for name in sorted(BORDER_SOURCES)]
+    per_source = [
+        distance if name == border else nearest_border_table(lon, lat, valid, frame.index, name)["border_distance_km"]
+        for name in sorted(BORDER_SOURCES)
+    ]
     stacked = np.column_stack([s.to_numpy(dtype=float) for s in per_source])
     with np.errstate(invalid="ignore"):
         frame["border_source_spread_km"] = stacked.max(axis=1) - stacked.min(axis=1)
     return frame
-
-
-def _distance_only(frame: gpd.GeoDataFrame, source: str) -> pd.Series:
-    from geo.distance import border_distance
-
-    return border_distance(frame, source)
 
 
 def summarize(result: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:

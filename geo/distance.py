@@ -393,6 +393,13 @@ def nearest_border_points(
         to Gwatar Bay, which is Pakistan's side).
     """
     lon, lat, valid = point_coordinates(points)
+    return nearest_border_table(lon, lat, valid, points.index, border)
+
+
+def nearest_border_table(
+    lon: np.ndarray, lat: np.ndarray, valid: np.ndarray, index: pd.Index, border: str = settings.DEFAULT_BORDER
+) -> pd.DataFrame:
+    """:func:`nearest_border_points` for coordinates already taken from the geometries."""
     hit = prepared_border(border).nearest(lon[valid], lat[valid])
     columns = {
         "border_distance_km": hit.distance_m / 1000.0,
@@ -400,7 +407,7 @@ def nearest_border_points(
         "nearest_border_lat": hit.lat,
         "border_bearing_deg": hit.azimuth_deg,
     }
-    out = pd.DataFrame(index=points.index)
+    out = pd.DataFrame(index=index)
     for name, values in columns.items():
         full = np.full(len(lon), np.nan)
         full[valid] = values
