@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import settings
 from geo._data import data_path
+from geo.io import ReadResult
 
 logger = logging.getLogger("geo")
 
@@ -30,6 +31,7 @@ class BuildReport:
     out_dir: Path
     incidents_read: int = 0
     written: list[Path] = field(default_factory=list)
+    reading: ReadResult | None = None
 
     def summary(self) -> str:
         """Return the closing lines a user sees: incidents read, files written with sizes."""
@@ -61,7 +63,7 @@ def build(
     *,
     incidents: str | os.PathLike[str] | None = None,
     border: str = settings.DEFAULT_BORDER,
-    on_step: Callable[[str], None] | None = None,
+    fix_swapped: bool = False,
 ) -> BuildReport:
     """Analyse the incidents and write the table, the interactive map and the figures.
 
@@ -73,22 +75,26 @@ def build(
         Incident file to use instead of the bundled ``data/incidents.geojson``.
     border : str
         Border source, one of ``geo.boundaries.BORDER_SOURCES``.
+    fix_swapped : bool
+        Swap latitude and longitude where they are evidently swapped.
 
     Returns
     -------
     BuildReport
-        The number of incidents read and the files written.
+        The number of incidents read, the files written, and what was rejected
+        (``report.reading.rejects``); the rejected records are left out of the outputs.
     """
     from geo.analysis import analyze
-    from geo.io import read_incidents, write_incidents
+    from geo.io import read_incidents_checked, write_incidents
 
     out = Path(out_dir)
     report = BuildReport(out_dir=out)
     source = Path(incidents) if incidents is not None else data_path("incidents.geojson")
 
     with _step(f"reading {source.name}"):
-        frame = read_incidents(source)
-    report.incidents_read = len(frame)
+        report.reading = read_incidents_checked(source, fix_swapped=fix_swapped)
+    frame = report.reading.frame
+    report.incidents_read = report.reading.n_read
 
     with _step(f"measuring {len(frame)} incidents against the {border!r} border"):
         result = analyze(frame, border=border)

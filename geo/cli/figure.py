@@ -7,6 +7,7 @@ import logging
 import click
 
 from geo import settings
+from geo.cli._common import finish, load_incidents, reading_options
 
 logger = logging.getLogger("geo")
 
@@ -25,22 +26,24 @@ KINDS = ("overview", "distance", "timeline")
 @click.option("--dpi", type=click.FloatRange(min=30, max=1200), default=300, show_default=True,
               help="Resolution of a PNG.")
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
-def cli(input_path: str, kind: str, output: str, dpi: float, border: str) -> None:
+@reading_options
+def cli(input_path: str, kind: str, output: str, dpi: float, border: str,
+        allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
     """Draw one report figure of INPUT (GeoJSON, CSV or GeoParquet) to a PNG, SVG or PDF.
 
     INPUT is analysed on the fly when it lacks the border-distance columns. The same
     input always gives the same bytes.
     """
-    from geo.io import read_incidents
     from geo.plot import plot_figure
     from geo.plot_style import figure_format
 
     figure_format(output)  # a bad extension fails before the work
-    frame = read_incidents(input_path)
+    result = load_incidents(input_path, fix_swapped, input_format)
+    frame = result.frame
     if not all(column in frame.columns for column in ANALYSIS_COLUMNS):
         from geo.analysis import analyze
 
         logger.info("measuring %d incidents against the %r border", len(frame), border)
         frame = analyze(frame, border=border)
     plot_figure(frame, kind, output, dpi=dpi, border=border)
-    click.echo(f"wrote {output} ({kind}, {len(frame)} incidents)")
+    finish(result, output, allow_rejects, len(frame), wrote=f"{output} ({kind})")

@@ -7,6 +7,7 @@ import logging
 import click
 
 from geo import settings
+from geo.cli._common import finish, load_incidents, reading_options
 
 logger = logging.getLogger("geo")
 
@@ -27,20 +28,24 @@ ANALYSIS_COLUMNS = ("border_distance_km", "border_side", "nearest_border_lon", "
 )
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
 @click.option("--title", default=None, help="Title shown on the map.")
-def cli(input_path: str, output: str, tiles: str | None, border: str, title: str | None) -> None:
+@reading_options
+def cli(input_path: str, output: str, tiles: str | None, border: str, title: str | None,
+        allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
     """Write the interactive map of INPUT (GeoJSON, CSV or GeoParquet) to one HTML file.
 
     INPUT is analysed on the fly when it lacks the border-distance columns. The file
-    holds every script and style it needs and opens with the network off.
+    holds every script and style it needs and opens with the network off. Records that
+    cannot be used go with their reasons to OUTPUT.rejects.csv beside the map; the
+    command then exits 1 unless --allow-rejects is given.
     """
-    from geo.io import read_incidents
     from geo.webmap import save_map
 
-    frame = read_incidents(input_path)
+    result = load_incidents(input_path, fix_swapped, input_format)
+    frame = result.frame
     if not all(column in frame.columns for column in ANALYSIS_COLUMNS):
         from geo.analysis import analyze
 
         logger.info("measuring %d incidents against the %r border", len(frame), border)
         frame = analyze(frame, border=border)
     path = save_map(frame, output, tiles=tiles, border=border, title=title)
-    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(frame)} incidents)")
+    finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
