@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Geod
 from scipy.spatial import cKDTree
 
@@ -364,17 +365,21 @@ def point_coordinates(points: gpd.GeoSeries | gpd.GeoDataFrame) -> tuple[np.ndar
         raise GeoValueError("points have no CRS; set one, for example points.set_crs('EPSG:4326')")
     if not geoms.crs.equals("EPSG:4326"):
         geoms = geoms.to_crs("EPSG:4326")
-    valid = ~(geoms.isna() | geoms.is_empty).to_numpy()
-    types = geoms.geom_type.to_numpy()
-    not_points = valid & (types != "Point")
+    # shapely's array functions on the raw geometries: no per-row strings or Series
+    array = np.asarray(geoms.array, dtype=object)
+    type_id = shapely.get_type_id(array)  # -1 missing, 0 point
+    valid = (type_id >= 0) & ~shapely.is_empty(array)
+    not_points = valid & (type_id != 0)
     if not_points.any():
-        first = geoms.index[np.flatnonzero(not_points)[0]]
-        msg = f"points: record {first!r} is a {types[not_points][0]}; only Point geometries are allowed"
+        first = int(np.flatnonzero(not_points)[0])
+        kind = shapely.get_type_id(array[first])
+        name = array[first].geom_type if kind >= 0 else "missing geometry"
+        msg = f"points: record {geoms.index[first]!r} is a {name}; only Point geometries are allowed"
         raise GeoValueError(msg)
     lon = np.full(len(geoms), np.nan)
     lat = np.full(len(geoms), np.nan)
-    lon[valid] = geoms.x.to_numpy()[valid]
-    lat[valid] = geoms.y.to_numpy()[valid]
+    lon[valid] = shapely.get_x(array[valid])
+    lat[valid] = shapely.get_y(array[valid])
     valid &= np.isfinite(lon) & np.isfinite(lat)
     return lon, lat, valid
 
