@@ -25,6 +25,7 @@ _LAZY = {
     "border_corridor": "geo.corridor",
     "geocode": "geo.geocoding",
     "read_incidents": "geo.io",
+    "read_incidents_checked": "geo.io",
     "write_incidents": "geo.io",
     "incident_map": "geo.webmap",
     "plot_overview": "geo.plot",

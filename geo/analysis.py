@@ -229,8 +229,9 @@ def analyze(
 
     Parameters
     ----------
-    incidents : GeoDataFrame
-        Point geometries in any CRS. An optional ``precision_km`` column gives the radius
+    incidents : GeoDataFrame or dask_geopandas.GeoDataFrame
+        Point geometries in any CRS; a Dask frame gives a lazy result computed partition
+        by partition (see :mod:`geo.scale`). An optional ``precision_km`` column gives the radius
         within which each true location lies; ``admin1`` and ``country`` columns, when
         present, are kept as ``admin1_stated`` and ``country_stated``.
     border : str
