@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
 
-import geo.io as gio
+import geo.readers as readers
 from geo.errors import InputFileError
 from geo.formats import SCHEMA
 from geo.io import (
@@ -168,8 +168,8 @@ def test_chunked_reading_matches_whole_file_reading(tmp_path: Path, monkeypatch:
     path = tmp_path / "many.csv"
     _multiline_csv(path, 60)
     whole = read_incidents_checked(path)
-    monkeypatch.setattr(gio, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(gio, "CSV_BLOCK_BYTES", 256)  # several pyarrow blocks per chunk
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 256)  # several pyarrow blocks per chunk
     chunked = read_incidents_checked(path)
     assert chunked.summary() == whole.summary()
     pd.testing.assert_frame_equal(chunked.rejects, whole.rejects)
@@ -208,8 +208,8 @@ def test_large_inputs_log_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     _multiline_csv(path, 30)
     read_incidents_checked(path)
     assert "records (" not in geo_log.text
-    monkeypatch.setattr(gio, "LARGE_INPUT_BYTES", 0)
-    monkeypatch.setattr(gio, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(readers, "LARGE_INPUT_BYTES", 0)
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 10)
     read_incidents_checked(path)
     assert "big.csv: read 30 records" in geo_log.text
 
