@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Sequence
 
@@ -31,6 +32,8 @@ from geo import settings
 from geo.distance import PreparedLine, nearest_border_table, point_coordinates
 from geo.errors import GeoValueError
 from geo.scale import is_dask
+
+logger = logging.getLogger("geo")
 
 #: Columns that ``analyze`` adds, in order.
 ANALYSIS_COLUMNS = (
@@ -204,6 +207,26 @@ def _assign_provinces(
     out["admin1_snapped"] = snapped
     out["outside_provinces"] = valid & ~has
     return out
+
+
+def analyzed(frame: gpd.GeoDataFrame, border: str = settings.DEFAULT_BORDER) -> gpd.GeoDataFrame:
+    """Return ``frame`` as it is when it already holds every analysis column, else analyse it.
+
+    For commands that accept both raw incidents and the output of ``geo analyze``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> raw = gpd.GeoDataFrame(geometry=[Point(63.4, 27.0)], crs="EPSG:4326")
+    >>> once = analyzed(raw)
+    >>> analyzed(once) is once
+    True
+    """
+    if set(ANALYSIS_COLUMNS) <= set(frame.columns):
+        return frame
+    logger.info("measuring %d incidents against the %r border", len(frame), border)
+    return analyze(frame, border=border)
 
 
 def _admin1_mismatch(stated: pd.Series, computed_code: pd.Series) -> pd.Series:

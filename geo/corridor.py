@@ -26,11 +26,11 @@ import functools
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Polygon
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo.distance import GEOD, MAX_SEGMENT_M, _densify, prepared_border
+from geo.distance import GEOD, MAX_SEGMENT_M, _densify
 from geo.errors import GeoValueError
 
 #: Vertices of the geodesic circles that cap the border's two ends.
@@ -149,12 +149,13 @@ def border_corridor(km: float, side: str | None = None, border: str = settings.D
         raise GeoValueError(f"side must be one of {sorted(SIDES)} or None, not {side!r}")
     lon, lat = _simplified_border(border)
     radius_m = km * 1000.0
+    if side is not None:  # one side is the cached whole corridor, clipped
+        whole = border_corridor(km, None, border)
+        return shapely.normalize(whole.intersection(_side_polygon(lon, lat, side, radius_m * 2 + 50_000)))
     ends = np.array([0, len(lon) - 1])
     pieces = _pieces(lon, lat, radius_m) + _circles(lon[ends], lat[ends], radius_m)
     # GEOS leaves zero-width cracks where piece edges cross; a 1 mm outward buffer closes them
     corridor = shapely.union_all(pieces).buffer(CRACK_DEG, quad_segs=1, join_style="mitre")
-    if side is not None:
-        corridor = corridor.intersection(_side_polygon(lon, lat, side, radius_m * 2 + 50_000))
     return shapely.normalize(corridor)
 
 
@@ -164,12 +165,6 @@ def _simplified_border(border: str) -> tuple[np.ndarray, np.ndarray]:
     from geo.boundaries import border as border_frame
 
     line = border_frame(border).geometry.iloc[0]
-    # 1e-5 degrees is at most 1.11 m on the ground anywhere, so this bounds the shift
+    # a degree spans at most 111.32 km on the ground, so the shift is at most SIMPLIFY_M
     simple = np.asarray(line.simplify(SIMPLIFY_M / 111_320.0, preserve_topology=False).coords)
     return _densify(simple[:, 0], simple[:, 1], MAX_SEGMENT_M)
-
-
-def corridor_line(border: str = settings.DEFAULT_BORDER) -> LineString:
-    """Return the densified border line used for corridors, for drawing."""
-    line = prepared_border(border)
-    return LineString(np.column_stack((line.lon, line.lat)))

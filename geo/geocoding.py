@@ -29,7 +29,6 @@ import json
 import logging
 import os
 import re
-import types
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path

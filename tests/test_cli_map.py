@@ -23,10 +23,7 @@ def test_map_writes_one_html_file(tmp_path, monkeypatch) -> None:
 
 
 def test_map_analyses_raw_input(tmp_path, monkeypatch) -> None:
-    import sys
-    import types
-
-    from geo import webmap
+    from geo import analysis, webmap
 
     calls = []
 
@@ -34,7 +31,7 @@ def test_map_analyses_raw_input(tmp_path, monkeypatch) -> None:
         calls.append(border)
         return frame.assign(border_distance_km=1.0)
 
-    monkeypatch.setitem(sys.modules, "geo.analysis", types.SimpleNamespace(analyze=fake_analyze))
+    monkeypatch.setattr(analysis, "analyze", fake_analyze)
     monkeypatch.setattr(webmap, "_load_boundaries", lambda border, bands: {})
     raw = synthetic_incidents(3)[["id", "date", "event_type", "geometry"]]
     source = write_incidents(raw, tmp_path / "raw.geojson")

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from geo import settings
 from geo.cli._common import finish, load_incidents, reading_options
-
-logger = logging.getLogger("geo")
-
-#: Columns that show a file has already been through ``geo analyze``.
-ANALYSIS_COLUMNS = ("border_distance_km", "border_side", "border_distance_min_km", "border_distance_max_km")
 
 KINDS = ("overview", "distance", "timeline")
 
@@ -39,11 +32,8 @@ def cli(input_path: str, kind: str, output: str, dpi: float, border: str,
 
     figure_format(output)  # a bad extension fails before the work
     result = load_incidents(input_path, fix_swapped, input_format)
-    frame = result.frame
-    if not all(column in frame.columns for column in ANALYSIS_COLUMNS):
-        from geo.analysis import analyze
+    from geo.analysis import analyzed
 
-        logger.info("measuring %d incidents against the %r border", len(frame), border)
-        frame = analyze(frame, border=border)
+    frame = analyzed(result.frame, border)
     plot_figure(frame, kind, output, dpi=dpi, border=border)
     finish(result, output, allow_rejects, len(frame), wrote=f"{output} ({kind})")

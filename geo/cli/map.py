@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from geo import settings
 from geo.cli._common import finish, load_incidents, reading_options
-
-logger = logging.getLogger("geo")
-
-#: Columns that show a file has already been through ``geo analyze``.
-ANALYSIS_COLUMNS = ("border_distance_km", "border_side", "nearest_border_lon", "nearest_border_lat")
 
 
 @click.command(name="map")
@@ -41,11 +34,8 @@ def cli(input_path: str, output: str, tiles: str | None, border: str, title: str
     from geo.webmap import save_map
 
     result = load_incidents(input_path, fix_swapped, input_format)
-    frame = result.frame
-    if not all(column in frame.columns for column in ANALYSIS_COLUMNS):
-        from geo.analysis import analyze
+    from geo.analysis import analyzed
 
-        logger.info("measuring %d incidents against the %r border", len(frame), border)
-        frame = analyze(frame, border=border)
+    frame = analyzed(result.frame, border)
     path = save_map(frame, output, tiles=tiles, border=border, title=title)
     finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -49,13 +49,11 @@ def cli(input_path: str, fmt: str, output: str | None, border: str, allow_reject
     Records that cannot be used are written with their reasons to a rejects file and the
     command exits 1, unless --allow-rejects is given.
     """
-    from geo.analysis import ANALYSIS_COLUMNS, analyze, summarize
+    from geo.analysis import analyzed, summarize
     from geo.io import atomic_write
 
     result = load_incidents(input_path, fix_swapped, input_format)
-    frame = result.frame
-    if not set(ANALYSIS_COLUMNS) <= set(frame.columns):
-        frame = analyze(frame, border=border)
+    frame = analyzed(result.frame, border)
     table = summarize(frame)
     text = to_markdown(table) + "\n" if fmt == "markdown" else table.to_csv(index=False, lineterminator="\n")
     if output is None:
