@@ -29,9 +29,13 @@ class BuildReport:
     """What a build read and wrote."""
 
     out_dir: Path
-    incidents_read: int = 0
     written: list[Path] = field(default_factory=list)
     reading: ReadResult | None = None
+
+    @property
+    def incidents_read(self) -> int:
+        """Records in the input, rejected ones included."""
+        return self.reading.n_read if self.reading is not None else 0
 
     def summary(self) -> str:
         """Return the closing lines a user sees: incidents read, files written with sizes."""
@@ -94,7 +98,6 @@ def build(
     with _step(f"reading {source.name}"):
         report.reading = read_incidents_checked(source, fix_swapped=fix_swapped)
     frame = report.reading.frame
-    report.incidents_read = report.reading.n_read
 
     with _step(f"measuring {len(frame)} incidents against the {border!r} border"):
         result = analyze(frame, border=border)
