@@ -11,7 +11,7 @@ later runs), then prints:
 
 - the in-memory path, ``geo.analyze`` on ``--memory-n`` points read from those files, in
   a fresh process: seconds, points per second and peak memory (RSS);
-- the Dask path, ``geo analyze --engine dask`` (:func:`geo.scale.analyze_partitioned`,
+- the Dask path, ``geo analyze --engine dask`` (:func:`geo.analysis.dask_engine.analyze_partitioned`,
   read, analyze, write partitioned GeoParquet) on a ``LocalCluster`` of 1, 2, ... worker
   processes with one thread each: on ``--scaling-n`` points for every worker count, and
   on all ``-n`` points with the most workers; seconds, points per second, and each
@@ -70,11 +70,11 @@ def in_memory(paths: list[Path], n: int) -> dict[str, float]:
 import json, resource, sys, time
 import geopandas as gpd, pandas as pd
 import geo
-from geo.analysis import _province_lookup
-from geo.distance import prepared_border
+from geo.analysis.core import province_lookup
+from geo.geodesy.distance import prepared_border
 paths, n = json.loads(sys.argv[1]), int(sys.argv[2])
 frame = pd.concat([gpd.read_parquet(p) for p in paths]).iloc[:n]
-_province_lookup(); [prepared_border(s) for s in ("osm", "naturalearth", "gshhg")]
+province_lookup(); [prepared_border(s) for s in ("osm", "naturalearth", "gshhg")]
 t = time.perf_counter()
 geo.analyze(frame)
 seconds = time.perf_counter() - t
@@ -99,7 +99,7 @@ def _peak_rss_mb() -> float:
 
 def on_dask(paths: list[Path], workers: int, out_dir: Path) -> dict[str, object]:
     """Time ``analyze_partitioned`` over ``paths`` on a fresh LocalCluster of ``workers``."""
-    from geo.scale import analyze_partitioned, local_client
+    from geo.analysis.dask_engine import analyze_partitioned, local_client
 
     inputs = Path(tempfile.mkdtemp(prefix="bench-dask-in-"))
     try:

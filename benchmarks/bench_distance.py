@@ -57,8 +57,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import geo
-    from geo.boundaries import border
-    from geo.distance import prepared_border
+    from geo.reference.boundaries import border
+    from geo.geodesy.distance import prepared_border
     from geodesic_reference import distance_to_line
 
     points = random_points(args.n)

@@ -11,7 +11,7 @@ Run from the checkout (not a test; it takes minutes at full size):
 It writes ``n`` invented rows in the 31-column ACLED export layout (both date styles, one
 row in 10,000 with a missing latitude so that rejects are exercised) to a temporary CSV
 and Parquet file, then, for each, in a fresh process, times
-``geo.io.read_incidents_checked`` and ``geo.analysis.analyze`` and reports the peak
+``geo.io.read_incidents_checked`` and ``geo.analysis.core.analyze`` and reports the peak
 resident memory (RSS) of that process.
 
 Measured on the 2-core, 24 GB development machine (2026-11-28; load average 5-6 from other
@@ -24,7 +24,7 @@ jobs during the 10M runs, about 3 during the 1M runs):
     1M    Parquet, 28 MB       8 s     107 s    1.9 GB
 
 Reading is chunked and vectorised; ``analyze`` dominates, most of it in the province join
-(``geo.analysis.assign_provinces``).
+(``geo.analysis.core.assign_provinces``).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.formats import ACLED_COLUMNS
+from geo.io.formats import ACLED_COLUMNS
 
 REGION = (58.0, 24.5, 68.0, 31.5)  # lon/lat box over Balochistan and Sistan and Baluchestan
 CHOICES = {
@@ -121,7 +121,7 @@ def run_one(path: str, analyse: bool = True) -> None:
     """In this process: read and analyse ``path``; print the figures as JSON."""
     import resource
 
-    from geo.analysis import analyze
+    from geo.analysis.core import analyze
     from geo.io import read_incidents_checked
 
     start = time.perf_counter()
@@ -142,7 +142,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000_000, help="number of rows")
     parser.add_argument("--keep", type=Path, default=None, help="write the inputs here and keep them")
     parser.add_argument("--formats", default="csv,parquet", help="which inputs to measure (csv, parquet)")
-    parser.add_argument("--read-only", action="store_true", help="time reading only, not geo.analysis.analyze")
+    parser.add_argument("--read-only", action="store_true", help="time reading only, not geo.analysis.core.analyze")
     parser.add_argument("--inputs", type=Path, default=None,
                         help="reuse acled.csv and acled.parquet already generated in this folder")
     parser.add_argument("--run", default=None, help=argparse.SUPPRESS)  # internal: one measured run

@@ -33,7 +33,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import _assets, settings, webmap
+from geo import settings
+from geo.webmap import assets as _assets
+from geo.webmap import render as webmap
 
 TYPES = np.array(["Air/drone strike", "Armed clash", "Suicide bombing", "Abduction", "Battles",
                   "Violence against civilians"], dtype=object)
@@ -177,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     # Boundaries and geodesic corridors do not depend on the incidents and are cached for
-    # the process (functools.lru_cache in geo.boundaries and geo.corridor): time them once.
+    # the process (functools.lru_cache in geo.reference.boundaries and geo.geodesy.corridor): time them once.
     start = time.perf_counter()
     webmap._load_boundaries(settings.DEFAULT_BORDER, settings.DEFAULT_BANDS_KM)
     boundary_s = time.perf_counter() - start

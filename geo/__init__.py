@@ -21,18 +21,19 @@ __version__ = "0.1.0"
 _LAZY = {
     "analyze": "geo.analysis",
     "summarize": "geo.analysis",
-    "border_distance": "geo.distance",
-    "border_corridor": "geo.corridor",
-    "geocode": "geo.geocoding",
+    "border_distance": "geo.geodesy.distance",
+    "border_corridor": "geo.geodesy.corridor",
+    "geocode": "geo.io.geocoding",
     "read_incidents": "geo.io",
     "read_incidents_checked": "geo.io",
     "write_incidents": "geo.io",
-    "incident_map": "geo.webmap",
-    "plot_overview": "geo.plot",
-    "plot_distance": "geo.plot",
-    "plot_timeline": "geo.plot",
+    "incident_map": "geo.webmap.render",
+    "plot_overview": "geo.plot.api",
+    "plot_distance": "geo.plot.api",
+    "plot_timeline": "geo.plot.api",
     "build": "geo.build",
-    "boundaries": "geo.boundaries",
+    "boundaries": "geo.reference.boundaries",
+    "datasets": "geo.datasets",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]
@@ -44,7 +45,7 @@ def __getattr__(name: str) -> Any:
         msg = f"module 'geo' has no attribute {name!r}"
         raise AttributeError(msg)
     module = importlib.import_module(module_name)
-    value = module if module_name == f"geo.{name}" else getattr(module, name)
+    value = module if module_name.rsplit(".", 1)[-1] == name else getattr(module, name)
     globals()[name] = value
     return value
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import settings
-from geo._data import data_path
+from geo.datasets import data_path
 from geo.io import ReadResult
 
 logger = logging.getLogger("geo")
@@ -78,7 +78,7 @@ def build(
     incidents : path-like, optional
         Incident file to use instead of the bundled ``data/incidents.geojson``.
     border : str
-        Border source, one of ``geo.boundaries.BORDER_SOURCES``.
+        Border source, one of ``geo.reference.boundaries.BORDER_SOURCES``.
     fix_swapped : bool
         Swap latitude and longitude where they are evidently swapped.
 
@@ -88,7 +88,7 @@ def build(
         The number of incidents read, the files written, and what was rejected
         (``report.reading.rejects``); the rejected records are left out of the outputs.
     """
-    from geo.analysis import analyze
+    from geo.analysis.core import analyze
     from geo.io import read_incidents_checked, write_incidents
 
     out = Path(out_dir)
@@ -105,12 +105,12 @@ def build(
         report.written.append(write_incidents(result, out / name))
 
     with _step("drawing the interactive map"):
-        from geo.webmap import save_map
+        from geo.webmap.render import save_map
 
         report.written.append(save_map(result, out / "incidents.html", border=border))
 
     with _step("drawing the report figures"):
-        from geo.plot import save_figures
+        from geo.plot.api import save_figures
 
         report.written.extend(save_figures(result, out / "figures", border=border))
     return report

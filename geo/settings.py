@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-#: Border line used when no ``border=`` is given; one of ``geo.boundaries.BORDER_SOURCES``.
+#: Border line used when no ``border=`` is given; one of ``geo.reference.boundaries.BORDER_SOURCES``.
 DEFAULT_BORDER: str = "osm"
 
 #: Distance bands in km for ``geo.analyze`` and the maps.

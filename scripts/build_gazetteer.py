@@ -18,7 +18,7 @@ Inputs, both pinned:
   gazetteer holds, each with its evidence and precision radius.
 
 Outputs: ``data/gazetteer/gazetteer.csv``, ``provenance.json`` and ``SOURCES.md``. The
-provinces are not copied here: :mod:`geo.gazetteer` reads them, with their alternate names,
+provinces are not copied here: :mod:`geo.reference.gazetteer` reads them, with their alternate names,
 from ``data/boundaries/provinces.geojson`` when it loads, so there is one source for them.
 """
 
@@ -39,7 +39,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from geo.gazetteer import GAZETTEER_COLUMNS  # noqa: E402  (the checkout's own package)
+from geo.reference.gazetteer import GAZETTEER_COLUMNS  # noqa: E402  (the checkout's own package)
 
 OUT_DIR = REPO / "data" / "gazetteer"
 CACHE_DIR = REPO / ".cache" / "gazetteer"

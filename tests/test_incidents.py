@@ -11,12 +11,12 @@ from typing import Any
 import geopandas as gpd
 import pytest
 import shapely
+from _helpers import distance_to_line
 from geographiclib.geodesic import Geodesic
 
 import geo
-from geo.boundaries import border, provinces
-from geo.geocoding import geocode_file
-from geodesic_reference import distance_to_line
+from geo.io.geocoding import geocode_file
+from geo.reference.boundaries import border, provinces
 
 PROPERTIES = [
     "id",

@@ -55,7 +55,7 @@ def test_installed_wheel_builds_outside_the_checkout(wheel, tmp_path, repo_root)
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     where = subprocess.run(
-        [python, "-c", "import geo, geo._data; print(geo.__file__); print(geo._data.data_dir())"],
+        [python, "-c", "import geo, geo.datasets; print(geo.__file__); print(geo.datasets.data_dir())"],
         check=True, capture_output=True, text=True, cwd=workdir, env=env,
     ).stdout.split()
     assert str(venv) in where[0] and str(repo_root) not in where[0]

@@ -9,7 +9,7 @@ SETUP_HEADING = "## Set up"
 
 def _setup_commands(readme: str) -> list[str]:
     section = readme.split(SETUP_HEADING, 1)[1].split("\n## ", 1)[0]
-    return [block.strip() for block in re.findall(r"```(?:sh|bash|console)?\n(.*?)```", section, re.S)]
+    return [block.strip() for block in re.findall(r"```(?:sh|bash|console)?\n(.*?)```", section, re.DOTALL)]
 
 
 def test_readme_opens_with_two_commands(repo_root):

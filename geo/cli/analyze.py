@@ -64,7 +64,7 @@ def cli(input_path: str, output: str, border: str, bands: str, engine: str, sche
     Records that cannot be used are written with their reasons to OUTPUT.rejects.csv;
     the command then exits 1 unless --allow-rejects is given.
     """
-    from geo.analysis import analyze
+    from geo.analysis.core import analyze
     from geo.io import write_incidents
 
     if engine == "dask":
@@ -83,13 +83,13 @@ def cli(input_path: str, output: str, border: str, bands: str, engine: str, sche
 
 def _analyze_on_dask(input_path: str, output: str, border: str, edges: tuple[float, ...],
                      scheduler: str | None, workers: int | None, reading_options_given: bool) -> None:
-    """The dask engine: :func:`geo.scale.analyze_partitioned` on a local or remote cluster."""
+    """The dask engine: :func:`geo.analysis.dask_engine.analyze_partitioned` on a local or remote cluster."""
     if reading_options_given:
         raise click.UsageError("--fix-swapped and --input-format need --engine memory; "
                                "the dask engine reads GeoParquet as it is")
     if scheduler is not None and workers is not None:
         raise click.UsageError("--workers sizes a local cluster; the cluster at --scheduler has its own")
-    from geo.scale import analyze_partitioned, connect
+    from geo.analysis.dask_engine import analyze_partitioned, connect
 
     with connect(scheduler, workers) as client:
         logger.info("geo: running on %s", scheduler or f"a local cluster of {len(client.nthreads())} workers")

@@ -23,7 +23,12 @@ def cli(reference: str, as_json: bool) -> None:
     from the reference line (mean, 95th percentile and maximum distance in km). Then the
     areas of Balochistan and Sistan and Baluchestan.
     """
-    from geo.boundaries import BORDER_SOURCES, border_summary, geodesic_area_km2, provinces
+    from geo.reference.boundaries import (
+        BORDER_SOURCES,
+        border_summary,
+        geodesic_area_km2,
+        provinces,
+    )
 
     table = border_summary(reference)
     focus = provinces().query("focus")

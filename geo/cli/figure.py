@@ -27,12 +27,12 @@ def cli(input_path: str, kind: str, output: str, dpi: float, border: str,
     INPUT is analysed on the fly when it lacks the border-distance columns. The same
     input always gives the same bytes.
     """
-    from geo.plot import plot_figure
-    from geo.plot_style import figure_format
+    from geo.plot.api import plot_figure
+    from geo.plot.style import figure_format
 
     figure_format(output)  # a bad extension fails before the work
     result = load_incidents(input_path, fix_swapped, input_format)
-    from geo.analysis import analyzed
+    from geo.analysis.core import analyzed
 
     frame = analyzed(result.frame, border)
     plot_figure(frame, kind, output, dpi=dpi, border=border)

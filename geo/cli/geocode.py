@@ -47,7 +47,7 @@ def cli(
     never guessed: they go to OUTPUT.rejects.csv with the reason and the closest candidates,
     and the command exits 1 unless --allow-rejects is given.
     """
-    from geo.geocoding import geocode_file
+    from geo.io.geocoding import geocode_file
 
     report = geocode_file(
         input, output, place=place_column, country=country_column, admin1=admin1_column

@@ -31,10 +31,10 @@ def cli(input_path: str, output: str, tiles: str | None, border: str, title: str
     cannot be used go with their reasons to OUTPUT.rejects.csv beside the map; the
     command then exits 1 unless --allow-rejects is given.
     """
-    from geo.webmap import save_map
+    from geo.webmap.render import save_map
 
     result = load_incidents(input_path, fix_swapped, input_format)
-    from geo.analysis import analyzed
+    from geo.analysis.core import analyzed
 
     frame = analyzed(result.frame, border)
     path = save_map(frame, output, tiles=tiles, border=border, title=title)

@@ -49,8 +49,8 @@ def cli(input_path: str, fmt: str, output: str | None, border: str, allow_reject
     Records that cannot be used are written with their reasons to a rejects file and the
     command exits 1, unless --allow-rejects is given.
     """
-    from geo.analysis import analyzed, summarize
-    from geo.io import atomic_write
+    from geo.analysis.core import analyzed, summarize
+    from geo.files import atomic_write
 
     result = load_incidents(input_path, fix_swapped, input_format)
     frame = analyzed(result.frame, border)

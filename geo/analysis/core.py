@@ -1,0 +1,385 @@
+"""Border proximity analysis: province, distance, side, band and uncertainty per incident.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> points = gpd.GeoDataFrame(
+...     {"id": ["a", "b"], "precision_km": [5.0, 0.0]},
+...     geometry=[Point(63.4, 27.0), Point(60.86, 29.50)], crs="EPSG:4326",
+... )
+>>> result = analyze(points)
+>>> result[["country", "admin1", "border_side", "distance_band"]].values.tolist()
+[['PAK', 'Balochistan', 'PAK', '10–25 km'], ['IRN', 'Sistan and Baluchestan', 'IRN', '25–50 km']]
+>>> result[["border_distance_km", "border_distance_min_km", "border_distance_max_km"]].round(1).values.tolist()
+[[14.7, 9.7, 19.7], [25.4, 25.4, 25.4]]
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo.errors import GeoValueError
+from geo.geodesy.distance import PreparedLine, nearest_border_table, point_coordinates
+
+logger = logging.getLogger("geo")
+
+#: Columns that ``analyze`` adds, in order.
+ANALYSIS_COLUMNS = (
+    "country",
+    "admin1",
+    "admin1_code",
+    "admin1_snapped",
+    "outside_provinces",
+    "admin1_mismatch",
+    "border_distance_km",
+    "border_side",
+    "nearest_border_lon",
+    "nearest_border_lat",
+    "border_bearing_deg",
+    "distance_band",
+    "border_distance_min_km",
+    "border_distance_max_km",
+    "border_source_spread_km",
+)
+
+#: ISO3 of the country on each side of the border walked from the tripoint to Gwatar Bay.
+LEFT_SIDE, RIGHT_SIDE = "PAK", "IRN"
+
+
+def band_labels(bands: Sequence[float]) -> list[str]:
+    """Labels of the distance bands, from the band edges in km.
+
+    Examples
+    --------
+    >>> band_labels((10, 25))
+    ['0–10 km', '10–25 km', '25+ km']
+    """
+    edges = [0, *bands]
+    labels = [f"{_fmt(lo)}–{_fmt(hi)} km" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    return [*labels, f"{_fmt(edges[-1])}+ km"]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def check_bands(bands: Sequence[float]) -> tuple[float, ...]:
+    """The band edges as increasing positive floats, or a GeoValueError naming ``bands``."""
+    try:
+        values = tuple(float(b) for b in bands)
+    except (TypeError, ValueError):
+        raise GeoValueError(f"bands must be numbers of km, not {bands!r}") from None
+    if not values or any(not np.isfinite(v) or v <= 0 for v in values) or list(values) != sorted(set(values)):
+        raise GeoValueError(f"bands must be increasing positive km such as (10, 25, 50, 100), not {bands!r}")
+    return values
+
+
+def distance_band(distance_km: pd.Series, bands: Sequence[float] = settings.DEFAULT_BANDS_KM) -> pd.Series:
+    """Label each distance with its band: '0–10 km', ..., '100+ km'.
+
+    A distance on a band's edge belongs to the lower band. Missing distances stay missing.
+
+    Examples
+    --------
+    >>> distance_band(pd.Series([0.0, 10.0, 10.5, 250.0])).tolist()
+    ['0–10 km', '0–10 km', '10–25 km', '100+ km']
+    """
+    edges = check_bands(bands)
+    labels = np.array(band_labels(edges), dtype=object)
+    values = distance_km.to_numpy(dtype=float)
+    index = np.searchsorted(np.asarray(edges), values, side="left")
+    out = np.where(np.isnan(values), None, labels[np.minimum(index, len(labels) - 1)])
+    return pd.Series(out, index=distance_km.index, name="distance_band", dtype=object)
+
+
+def _normalise_name(value: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(value).lower())
+
+
+class _ProvinceIndex:
+    """Prepared provinces for vectorised point-in-polygon tests and near-miss snapping."""
+
+    def __init__(self, table: gpd.GeoDataFrame) -> None:
+        self.table = table
+        self.geoms = table.geometry.to_numpy()
+        for geom in self.geoms:
+            shapely.prepare(geom)
+        self.bounds = shapely.bounds(self.geoms)
+        self._rings: dict[int, list[PreparedLine]] = {}
+        self._zones: dict[tuple[int, float], BaseGeometry] = {}
+
+    def rings(self, k: int) -> list[PreparedLine]:
+        """The boundary rings of province ``k``, prepared for exact geodesic distances."""
+        if k not in self._rings:
+            parts = getattr(self.geoms[k], "geoms", [self.geoms[k]])
+            coords = [np.asarray(r.coords) for poly in parts for r in (poly.exterior, *poly.interiors)]
+            self._rings[k] = [PreparedLine(c[:, 0], c[:, 1]) for c in coords]
+        return self._rings[k]
+
+    def zone(self, k: int, snap_km: float) -> BaseGeometry:
+        """Province ``k`` grown by at least ``snap_km`` everywhere, in degrees.
+
+        A geodesic of ``snap_km`` spans at most ``snap_km / (110.5 km * cos(lat))`` degrees,
+        taken at the province's poleward edge, so the zone can only over-include; the
+        exact geodesic test follows.
+        """
+        key = (k, snap_km)
+        if key not in self._zones:
+            poleward = min(max(abs(self.bounds[k, 1]), abs(self.bounds[k, 3])) + 1.0, 89.0)
+            zone = self.geoms[k].buffer(snap_km / (110.5 * np.cos(np.radians(poleward))), quad_segs=4)
+            shapely.prepare(zone)
+            self._zones[key] = zone
+        return self._zones[key]
+
+    def containing(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Index of the province holding each point, or -1."""
+        found = np.full(len(lon), -1, dtype=np.int64)
+        for k, geom in enumerate(self.geoms):
+            xmin, ymin, xmax, ymax = self.bounds[k]
+            idx = np.flatnonzero((found < 0) & (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax))
+            found[idx[shapely.contains_xy(geom, lon[idx], lat[idx])]] = k
+        return found
+
+
+@functools.lru_cache(maxsize=1)
+def province_lookup() -> _ProvinceIndex:
+    from geo.reference.boundaries import provinces
+
+    return _ProvinceIndex(provinces().reset_index(drop=True))
+
+
+def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -> pd.DataFrame:
+    """Country and province of each point, snapping near misses to the nearest province.
+
+    Points inside a province take it. Points outside every province but within
+    ``snap_km`` (geodesic) of one, such as coastal towns on a coarse coastline, take the
+    nearest with ``admin1_snapped=True``. The rest get missing values and
+    ``outside_provinces=True``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index-aligned: ``country``, ``admin1``, ``admin1_code``, ``admin1_snapped``,
+        ``outside_provinces``.
+    """
+    lon, lat, valid = point_coordinates(points)
+    return _assign_provinces(lon, lat, valid, points.index, snap_km)
+
+
+def _assign_provinces(
+    lon: np.ndarray, lat: np.ndarray, valid: np.ndarray, row_index: pd.Index, snap_km: float
+) -> pd.DataFrame:
+    index = province_lookup()
+    table = index.table
+    n = len(lon)
+    found = np.full(n, -1, dtype=np.int64)
+    found[valid] = index.containing(lon[valid], lat[valid])
+    snapped = np.zeros(n, dtype=bool)
+    loose = np.flatnonzero(valid & (found < 0))
+    if len(loose) and snap_km > 0:
+        best = np.full(len(loose), np.inf)
+        for k in range(len(table)):
+            members = np.flatnonzero(shapely.contains_xy(index.zone(k, snap_km), lon[loose], lat[loose]))
+            if not len(members):
+                continue
+            distance = np.min([ring.nearest(lon[loose][members], lat[loose][members]).distance_m for ring in index.rings(k)], axis=0)
+            closer = (distance <= snap_km * 1000.0) & (distance < best[members])
+            best[members[closer]] = distance[closer]
+            found[loose[members[closer]]] = k
+        snapped[loose[np.isfinite(best)]] = True
+    has = found >= 0
+    pick = np.where(has, found, 0)
+    out = pd.DataFrame(index=row_index)
+    out["country"] = np.where(has, table["country"].to_numpy()[pick], None)
+    out["admin1"] = np.where(has, table["name"].to_numpy()[pick], None)
+    out["admin1_code"] = np.where(has, table["iso_3166_2"].to_numpy()[pick], None)
+    out["admin1_snapped"] = snapped
+    out["outside_provinces"] = valid & ~has
+    return out
+
+
+def analyzed(frame: gpd.GeoDataFrame, border: str = settings.DEFAULT_BORDER) -> gpd.GeoDataFrame:
+    """Return ``frame`` as it is when it already holds every analysis column, else analyse it.
+
+    For commands that accept both raw incidents and the output of ``geo analyze``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> raw = gpd.GeoDataFrame(geometry=[Point(63.4, 27.0)], crs="EPSG:4326")
+    >>> once = analyzed(raw)
+    >>> analyzed(once) is once
+    True
+    """
+    if set(ANALYSIS_COLUMNS) <= set(frame.columns):
+        return frame
+    logger.info("measuring %d incidents against the %r border", len(frame), border)
+    return analyze(frame, border=border)
+
+
+def _admin1_mismatch(stated: pd.Series, computed_code: pd.Series) -> pd.Series:
+    """True where a stated province names a different province than the computed one."""
+    table = province_lookup().table
+    names = {
+        row.iso_3166_2: {_normalise_name(n) for n in [row.name, row.iso_3166_2, *(row.alt_names or [])]}
+        for row in table.itertuples()
+    }
+    valid_keys = [f"{code}|{name}" for code, aliases in names.items() for name in aliases]
+    stated_norm = stated.astype("string").str.lower().str.replace(r"[^a-z0-9]", "", regex=True)
+    keys = computed_code.astype("string") + "|" + stated_norm
+    mismatch = stated_norm.fillna("").ne("") & computed_code.notna() & ~keys.isin(valid_keys).fillna(False)
+    return mismatch.astype(bool).rename("admin1_mismatch")
+
+
+def analyze(
+    incidents: gpd.GeoDataFrame,
+    border: str = settings.DEFAULT_BORDER,
+    bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
+) -> gpd.GeoDataFrame:
+    """Measure each incident against the provinces and the Iran–Pakistan border.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame or dask_geopandas.GeoDataFrame
+        Point geometries in any CRS; a Dask frame gives a lazy result computed partition
+        by partition (see :mod:`geo.analysis.dask_engine`). An optional ``precision_km`` column gives the radius
+        within which each true location lies; ``admin1`` and ``country`` columns, when
+        present, are kept as ``admin1_stated`` and ``country_stated``.
+    border : str
+        Border source, one of ``geo.reference.boundaries.BORDER_SOURCES``.
+    bands : sequence of float
+        Edges of the distance bands in km.
+
+    Returns
+    -------
+    GeoDataFrame
+        The incidents in EPSG:4326, in their order and with their index, with the columns
+        of ``ANALYSIS_COLUMNS`` added. ``border_distance_km`` is the geodesic distance on
+        WGS84 to the nearest point of the border; ``border_side`` the ISO3 code of the
+        country on whose side of the line the point lies; ``border_distance_min_km`` and
+        ``border_distance_max_km`` the range the distance can take anywhere within
+        ``precision_km``; ``border_source_spread_km`` the largest minus the smallest
+        distance over all border sources.
+    """
+    from geo.reference.boundaries import BORDER_SOURCES
+    from geo.reference.boundaries import border as border_line
+
+    border_line(border)  # unknown sources fail here with the list of known ones
+    edges = check_bands(bands)
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise GeoValueError(f"incidents must be a GeoDataFrame, not {type(incidents).__name__}")
+    if incidents.crs is None:
+        raise GeoValueError("incidents have no CRS; set one, for example incidents.set_crs('EPSG:4326')")
+    frame = incidents.to_crs("EPSG:4326") if not incidents.crs.equals("EPSG:4326") else incidents.copy()
+    for column in ("country", "admin1"):
+        if column in frame.columns:
+            frame = frame.rename(columns={column: f"{column}_stated"})
+    frame = frame.drop(columns=[c for c in ANALYSIS_COLUMNS if c in frame.columns])
+
+    lon, lat, valid = point_coordinates(frame)  # once, for the join and every border
+    admin = _assign_provinces(lon, lat, valid, frame.index, settings.SNAP_KM)
+    for column in admin.columns:
+        frame[column] = admin[column]
+    stated = frame["admin1_stated"] if "admin1_stated" in frame.columns else pd.Series(None, index=frame.index)
+    frame["admin1_mismatch"] = _admin1_mismatch(stated, frame["admin1_code"])
+
+    near = nearest_border_table(lon, lat, valid, frame.index, border)
+    distance = near["border_distance_km"]
+    frame["border_distance_km"] = distance
+    frame["border_side"] = np.where(
+        near["border_left"].isna(), None, np.where(near["border_left"].fillna(False), LEFT_SIDE, RIGHT_SIDE)
+    )
+    for column in ("nearest_border_lon", "nearest_border_lat", "border_bearing_deg"):
+        frame[column] = near[column]
+    frame["distance_band"] = distance_band(distance, edges)
+
+    radius = (
+        pd.to_numeric(frame["precision_km"], errors="coerce").fillna(0.0).clip(lower=0.0)
+        if "precision_km" in frame.columns
+        else pd.Series(0.0, index=frame.index)
+    )
+    frame["border_distance_min_km"] = (distance - radius).clip(lower=0.0)
+    frame["border_distance_max_km"] = distance + radius
+
+    per_source = [
+        distance if name == border else nearest_border_table(lon, lat, valid, frame.index, name)["border_distance_km"]
+        for name in sorted(BORDER_SOURCES)
+    ]
+    stacked = np.column_stack([s.to_numpy(dtype=float) for s in per_source])
+    with np.errstate(invalid="ignore"):
+        frame["border_source_spread_km"] = stacked.max(axis=1) - stacked.min(axis=1)
+    return frame
+
+
+def summarize(result: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
+    """Incidents and fatalities by year, side of the border and distance band.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The output of :func:`analyze` (``date``, ``border_side``, ``distance_band`` and,
+        when present, ``fatalities``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year``, ``border_side``, ``distance_band``, ``incidents``,
+        ``fatalities``; one row per combination present, in year, side and band order.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({
+    ...     "date": ["2024-01-16", "2024-01-18", "2023-04-01"],
+    ...     "border_side": ["PAK", "IRN", "PAK"],
+    ...     "distance_band": ["0–10 km", "0–10 km", "0–10 km"],
+    ...     "fatalities": [2, 9, 4],
+    ... })
+    >>> summarize(table).values.tolist()
+    [[2023, 'PAK', '0–10 km', 1, 4], [2024, 'IRN', '0–10 km', 1, 9], [2024, 'PAK', '0–10 km', 1, 2]]
+    """
+    missing = [c for c in ("border_side", "distance_band") if c not in result.columns]
+    if missing:
+        raise GeoValueError(f"summarize needs the columns of analyze(); missing {missing}")
+    dates = result["date"] if "date" in result.columns else pd.Series(None, index=result.index)
+    table = pd.DataFrame(
+        {
+            "year": pd.to_datetime(dates.astype("string").str.slice(0, 10), errors="coerce", format="%Y-%m-%d").dt.year.astype("Int64"),
+            "border_side": result["border_side"].astype("string"),
+            "distance_band": result["distance_band"].astype("string"),
+            "fatalities": pd.to_numeric(result["fatalities"], errors="coerce")
+            if "fatalities" in result.columns
+            else np.nan,
+        }
+    )
+    band_order = {label: i for i, label in enumerate(all_band_labels(table["distance_band"]))}
+    grouped = (
+        table.groupby(["year", "border_side", "distance_band"], dropna=False, sort=False)
+        .agg(incidents=("fatalities", "size"), fatalities=("fatalities", lambda s: s.sum(min_count=1)))
+        .reset_index()
+    )
+    grouped["fatalities"] = grouped["fatalities"].astype("Int64")
+    grouped["_band"] = grouped["distance_band"].map(band_order)
+    grouped = grouped.sort_values(["year", "border_side", "_band"], na_position="last", kind="stable")
+    return grouped.drop(columns="_band").reset_index(drop=True)
+
+
+def all_band_labels(labels: pd.Series) -> list[str]:
+    """Band labels present, ordered by their lower edge."""
+
+    def lower_edge(label: str) -> float:
+        match = re.match(r"([0-9.]+)", label)
+        return float(match.group(1)) if match else np.inf
+
+    return sorted(labels.dropna().unique(), key=lower_edge)

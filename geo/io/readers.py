@@ -1,0 +1,421 @@
+"""Per-format readers behind :func:`geo.io.reading.read_incidents_checked`.
+
+CSV and Parquet are read in chunks of :data:`CHUNK_ROWS` rows with pyarrow, checked and
+typed chunk by chunk, so a large file never sits in memory as Python strings. A CSV that
+pyarrow cannot parse as a regular table (a row with too many or too few fields, stray
+blank lines) is re-read with Python's :mod:`csv` module, which knows each row's line, so
+that the odd rows become rejects rather than a failure. GeoJSON is read whole. Each
+reader yields pieces: records with their record numbers and the problems found so far.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+
+from geo.errors import InputFileError
+from geo.io import formats, validate
+
+logger = logging.getLogger("geo")
+
+#: Rows per chunk when reading CSV and Parquet.
+CHUNK_ROWS: int = 500_000
+
+#: Bytes pyarrow parses at a time when reading CSV (a record must fit in one block).
+CSV_BLOCK_BYTES: int = 16 * 2**20
+
+#: Inputs larger than this many bytes log their progress at INFO level.
+LARGE_INPUT_BYTES: int = 64 * 2**20
+
+_INT_TEXT = r"-?(?:0|[1-9]\d*)"
+_FLOAT_TEXT = r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?"
+
+
+@dataclass
+class Piece:
+    """One chunk of a file, as the readers hand it to the checks."""
+
+    table: pd.DataFrame  # properties, in the schema or a known layout
+    lon: np.ndarray
+    lat: np.ndarray
+    record: np.ndarray
+    problems: pd.DataFrame | None = None
+    original: pd.DataFrame | None = None
+    crs: Any = None
+    lat_field: str = "latitude"
+    lon_field: str = "longitude"
+    non_point: np.ndarray | None = None  # records whose geometry was not a point
+    point_notes: list[str | None] | None = None  # per record, what was done about it
+    layout: str | None = None
+
+
+def _no_problems(index: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame({"field": pd.Series(None, index=index, dtype=object),
+                         "reason": pd.Series(None, index=index, dtype=object)})
+
+
+def _tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, path: Path) -> Piece:
+    """A chunk of a table with coordinate columns (CSV, or Parquet without geometry)."""
+    layout = layout or formats.detect_layout(raw.columns)
+    if layout is not None:
+        formats.require_layout(raw.columns, layout, str(path))
+    table = formats.to_schema(raw, layout)
+    lat_col, lon_col = validate.find_coordinate_columns(table.columns)
+    if lat_col is None or lon_col is None:
+        msg = (f"no coordinate columns; expected a latitude column ({', '.join(validate.LAT_NAMES)}) "
+               f"and a longitude column ({', '.join(validate.LON_NAMES)}); a table of place names "
+               "needs `geo geocode` first")
+        raise InputFileError(msg, path=str(path))
+    lon, lat, problems = validate.parse_coordinates(table, lat_col, lon_col)
+    table = table.drop(columns=[lat_col, lon_col])
+    return Piece(table, lon, lat, record, problems, raw, None, str(lat_col), str(lon_col), layout=layout)
+
+
+def _csv_header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except UnicodeDecodeError as err:
+        raise InputFileError(f"not UTF-8 text (byte {err.start} of the file); save it as UTF-8", path=str(path)) from None
+
+
+class IrregularCsv(Exception):
+    """pyarrow could not read the CSV as a regular table; use the csv module."""
+
+
+def _csv_chunks_fast(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """Chunks of a CSV as text columns with their line numbers, read by pyarrow."""
+    import pyarrow.csv as pacsv
+
+    read = pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=True)
+    parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
+                                   strings_can_be_null=True, null_values=[""],
+                                   quoted_strings_can_be_null=True)
+    try:
+        reader = pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
+        raise IrregularCsv(str(err)) from None
+    next_line = 2  # the header is line 1
+    position = 0  # records before this chunk: the index is the position in the file
+    batches: list[pa.RecordBatch] = []
+    rows = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            batch = None
+        except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
+            raise IrregularCsv(str(err)) from None
+        if batch is not None:
+            batches.append(batch)
+            rows += batch.num_rows
+        if batches and (batch is None or rows >= CHUNK_ROWS):
+            table = pa.Table.from_batches(batches)
+            batches, rows = [], 0
+            # a quoted value holding line breaks moves every later record down a line
+            breaks = np.zeros(table.num_rows, dtype=np.int64)
+            for column in table.columns:
+                counts = pc.count_substring(column, "\n")
+                if pc.max(counts).as_py():
+                    breaks += counts.fill_null(0).to_numpy(zero_copy_only=False)
+            lines = next_line + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
+            next_line = int(lines[-1] + breaks[-1] + 1) if table.num_rows else next_line
+            frame = table.to_pandas()
+            frame.columns = header
+            frame.index = pd.RangeIndex(position, position + len(frame))
+            position += len(frame)
+            yield frame, lines
+        if batch is None:
+            return
+
+
+def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFrame, np.ndarray, pd.DataFrame]]:
+    """Chunks of a CSV read by the csv module: exact lines; rows of the wrong width rejected."""
+    width = len(header)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        end = reader.line_num
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        positions: list[int] = []
+        odd: list[tuple[int, list[str]]] = []
+        position = 0
+        try:
+            for row in reader:
+                start, end = end + 1, reader.line_num
+                if not row:  # a blank line is no record
+                    continue
+                position += 1
+                if len(row) != width:
+                    odd.append((start, row))
+                    continue
+                rows.append(row)
+                lines.append(start)
+                positions.append(position - 1)
+                if len(rows) >= CHUNK_ROWS:
+                    yield (_text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64),
+                           _odd_rows(odd, header, width))
+                    rows, lines, positions, odd = [], [], [], []
+        except UnicodeDecodeError:
+            raise InputFileError(f"not UTF-8 text (near line {end + 1}); save it as UTF-8", path=str(path)) from None
+        except csv.Error as err:
+            raise InputFileError(f"cannot parse CSV at line {reader.line_num}: {err}", path=str(path)) from None
+        yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
+
+
+def _text_frame(rows: list[list[str]], header: list[str], positions: list[int]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=range(len(header)), index=pd.Index(positions, dtype="int64"), dtype="str")
+    frame = frame.mask(frame == "")
+    frame.columns = header
+    return frame
+
+
+def _odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -> pd.DataFrame:
+    """Rejects for rows with the wrong number of fields, their values under the header."""
+    records = []
+    for line, row in odd:
+        values = {f"{k}_original" if k in validate.REJECT_COLUMNS and k != "id" else k: v
+                  for k, v in zip(header, row, strict=False)}
+        if len(row) > width:
+            values["extra_fields"] = json.dumps(row[width:], ensure_ascii=False)
+        ident = values.pop("id", None) or None
+        records.append({"record": line, "id": ident, "field": "(row)",
+                        "reason": f"{len(row)} fields where the header has {width}", **values})
+    return pd.DataFrame(records)
+
+
+def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow: bool = False) -> Iterator[Piece | pd.DataFrame]:
+    """Pieces of a CSV: pyarrow first; ``slow=True`` reads with the csv module."""
+    header = _csv_header(path)
+    if not header:
+        return
+    if not slow:
+        for frame, lines in _csv_chunks_fast(path, header):
+            progress.advance(len(frame))
+            yield _tabular_piece(frame, lines, layout, path)
+        return
+    for frame, lines, odd in _csv_chunks_slow(path, header):
+        if len(odd):
+            yield odd
+        if len(frame):
+            progress.advance(len(frame))
+            yield _tabular_piece(frame, lines, layout, path)
+
+
+def _geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
+                    original: pd.DataFrame, layout: str | None, path: Path) -> Piece:
+    """A chunk whose locations are shapely geometries (GeoParquet)."""
+    if layout is not None:
+        table = formats.to_schema(table, layout)
+    problems = _no_problems(table.index)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    problems.loc[missing, ["field", "reason"]] = ["geometry", "missing or empty geometry"]
+    types = shapely.get_type_id(geoms)
+    other = ~missing & (types != 0)
+    points = geoms.copy()
+    if other.any():
+        points[other] = shapely.point_on_surface(geoms[other])
+    points[missing] = None
+    lon = shapely.get_x(points).astype(float)
+    lat = shapely.get_y(points).astype(float)
+    return Piece(table, lon, lat, record, problems, original, crs, "geometry", "geometry", non_point=other,
+                  layout=layout)
+
+
+def _arrow_lists(arrow_type: pa.DataType) -> Any:
+    return pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) else None
+
+
+def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> Iterator[Piece]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InputFileError(f"not a Parquet file: {err}", path=str(path)) from None
+    metadata = parquet.schema_arrow.metadata or {}
+    geo_meta = None
+    if b"geo" in metadata:
+        try:
+            geo_meta = json.loads(metadata[b"geo"])
+        except json.JSONDecodeError:
+            raise InputFileError("GeoParquet 'geo' metadata is not JSON", path=str(path)) from None
+    geometry_column = crs = None
+    if geo_meta:
+        geometry_column = geo_meta.get("primary_column", "geometry")
+        column_meta = geo_meta.get("columns", {}).get(geometry_column, {})
+        encoding = str(column_meta.get("encoding", "WKB")).upper()
+        if encoding != "WKB":
+            raise InputFileError(f"GeoParquet geometry encoding {encoding!r} is not supported; use WKB", path=str(path))
+        crs = column_meta.get("crs", "OGC:CRS84") or "OGC:CRS84"
+        if isinstance(crs, dict):
+            crs = json.dumps(crs)
+    start = 1
+    try:
+        for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+            # lists stay in Arrow (compact, and what pandas' own metadata asks for)
+            table = batch.to_pandas(types_mapper=_arrow_lists)
+            record = np.arange(start, start + len(table), dtype=np.int64)
+            table.index = pd.RangeIndex(start - 1, start - 1 + len(table))
+            start += len(table)
+            progress.advance(len(table))
+            if geometry_column is not None and geometry_column in table.columns:
+                wkb = table.pop(geometry_column).to_numpy()
+                geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+                original = table.assign(geometry=shapely.to_wkt(geoms, rounding_precision=-1))
+                yield _geometry_piece(table, geoms, record, crs, original, layout or formats.detect_layout(table.columns), path)
+            else:
+                yield _tabular_piece(table, record, layout, path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InputFileError(f"cannot read Parquet: {err}", path=str(path)) from None
+
+
+def _feature_geometry(geometry: Any) -> tuple[float, float, str | None, str | None]:
+    """Longitude, latitude, a reject reason and a note for one GeoJSON geometry."""
+    if geometry is None:
+        return math.nan, math.nan, "missing geometry (null)", None
+    if not isinstance(geometry, dict) or "type" not in geometry:
+        return math.nan, math.nan, "not a GeoJSON geometry object", None
+    if geometry["type"] == "Point":
+        coords = geometry.get("coordinates")
+        if not isinstance(coords, list) or len(coords) < 2:
+            return math.nan, math.nan, "missing coordinates", None
+        x, y = coords[0], coords[1]
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in (x, y)):
+            return math.nan, math.nan, f"non-numeric coordinates {json.dumps(coords[:2], ensure_ascii=False)}", None
+        return float(x), float(y), None, None
+    try:
+        shape = shapely.from_geojson(json.dumps(geometry))
+    except Exception as err:  # noqa: BLE001 - shapely raises GEOSException and others
+        return math.nan, math.nan, f"invalid {geometry['type']} geometry: {err}", None
+    if shape.is_empty:
+        return math.nan, math.nan, f"empty {geometry['type']} geometry", None
+    point = shape.representative_point()
+    return point.x, point.y, None, f"a {geometry['type']}, not a point: used a representative point inside it"
+
+
+def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> Iterator[Piece]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputFileError(f"not UTF-8 text (byte {err.start} of the file); save it as UTF-8", path=str(path)) from None
+    if not text.strip():
+        return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        msg = f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        raise InputFileError(msg, path=str(path)) from None
+    kind = document.get("type") if isinstance(document, dict) else type(document).__name__
+    if kind == "Feature":
+        features = [document]
+    elif kind == "FeatureCollection" and isinstance(document.get("features"), list):
+        features = document["features"]
+    else:
+        raise InputFileError(f"not a GeoJSON FeatureCollection or Feature (type {kind!r})", path=str(path))
+    crs = None
+    if isinstance(document.get("crs"), dict):  # GeoJSON 2008; RFC 7946 dropped it
+        name = (document["crs"].get("properties") or {}).get("name")
+        try:
+            import pyproj
+
+            crs = pyproj.CRS.from_user_input(name)
+        except Exception:  # noqa: BLE001 - pyproj raises CRSError and TypeError
+            raise InputFileError(f"unknown crs {name!r} in the 'crs' member", path=str(path)) from None
+    if not features:
+        return
+    props, lon, lat, reasons, notes = [], [], [], [], []
+    for feature in features:
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            props.append({})
+            lon.append(math.nan), lat.append(math.nan), notes.append(None)
+            reasons.append("not a GeoJSON Feature object")
+            continue
+        properties = feature.get("properties")
+        props.append(properties if isinstance(properties, dict) else {})
+        x, y, reason, note = _feature_geometry(feature.get("geometry"))
+        if reason is None and properties is not None and not isinstance(properties, dict):
+            reason = "properties is not an object"
+        lon.append(x), lat.append(y), reasons.append(reason), notes.append(note)
+    table = pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props)))
+    layout = layout or formats.detect_layout(table.columns)
+    original = table.assign(geometry=[json.dumps(f.get("geometry"), ensure_ascii=False) if isinstance(f, dict) else None
+                                      for f in features])
+    if layout is not None:
+        formats.require_layout(table.columns, layout, str(path))
+        table = formats.to_schema(table, layout)
+        for column in [c for c in validate.find_coordinate_columns(table.columns) if c is not None]:
+            table = table.drop(columns=column)
+    problems = _no_problems(table.index)
+    has_reason = np.array([r is not None for r in reasons])
+    problems.loc[has_reason, "field"] = "geometry"
+    problems.loc[has_reason, "reason"] = [r for r in reasons if r is not None]
+    progress.advance(len(table))
+    yield Piece(table, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float),
+                 np.arange(1, len(table) + 1, dtype=np.int64), problems, original, crs, "geometry", "geometry",
+                 point_notes=notes, layout=layout)
+
+
+def empty_schema_frame() -> pd.DataFrame:
+    """No records, with the schema's columns and types."""
+    def dtype(column: str) -> Any:
+        if column in formats.INTEGER_FIELDS:
+            return "Int64"
+        if column in formats.FLOAT_FIELDS:
+            return float
+        return object if column in formats.LIST_FIELDS else "str"
+
+    columns = {c: pd.Series(dtype=dtype(c)) for c in formats.SCHEMA}
+    return pd.DataFrame({**columns, "_record": pd.Series(dtype="int64")})
+
+
+class Progress:
+    """Logs how many records were read, for large inputs only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.loud = path.stat().st_size > LARGE_INPUT_BYTES
+        self.count = 0
+        self.started = time.monotonic()
+
+    def advance(self, rows: int) -> None:
+        self.count += rows
+        if self.loud:
+            logger.info("%s: read %s records (%.0f s)", self.path.name, f"{self.count:,}", time.monotonic() - self.started)
+
+    def restart(self) -> None:
+        self.count = 0
+
+
+def infer_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
+    """Give CSV's other text columns numbers or booleans where every value is one."""
+    for column in frame.columns:
+        if column in skip or frame[column].dtype != "str":
+            continue
+        values = frame[column].dropna()
+        if values.empty:
+            continue
+        if values.str.fullmatch(_INT_TEXT).all():
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            frame[column] = numbers.astype("Int64") if numbers.abs().max() < 2**53 else frame[column]
+        elif values.str.fullmatch(_FLOAT_TEXT).all():
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        elif values.isin(["True", "False", "true", "false"]).all():
+            frame[column] = frame[column].str.lower().map({"true": True, "false": False}).astype("boolean")
+    return frame

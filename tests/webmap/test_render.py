@@ -1,0 +1,141 @@
+"""Tests of geo.webmap.render that need no browser: payload, escaping, determinism, offline output.
+
+The stand-in boundaries here (rough shapes of the two provinces, their neighbours and the
+border) keep the tests independent of the bundled boundary files; the browser tests in
+``test_webmap_browser.py`` import them too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from _helpers import (
+    column_values,
+    embedded_data,
+    render,
+    synthetic_incidents,
+)
+from shapely.geometry import Point
+
+from geo.webmap import payload as _mapdata
+from geo.webmap import render as webmap
+
+
+def test_text_columns_are_encoded_compactly() -> None:
+    assert _mapdata._encode_text(["a", "a", "a"]) == {"v": ["a"], "k": 0}
+    assert _mapdata._encode_text(["a", None, "a", "b", "b"]) == {"v": ["a", "b"], "c": [0, -1, 0, 1, 1]}
+    assert _mapdata._encode_text(["a", "b", "c", float("nan")]) == {"s": ["a", "b", "c", None]}
+
+
+def test_same_input_gives_same_bytes() -> None:
+    frame = synthetic_incidents(20)
+    assert render(frame) == render(frame)
+
+
+def test_no_network_links_in_default_output() -> None:
+    html = render(synthetic_incidents(5))
+    tags = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html, flags=re.IGNORECASE)
+    assert not [t for t in tags if re.search(r"\b(?:src|href)\s*=", t)]
+    assert "cdn." not in html
+    assert "@import" not in html
+    # Leaflet's images are inlined into its stylesheet
+    assert "url(images/" not in html and "data:image/png;base64," in html
+
+
+def test_hostile_text_cannot_close_the_script_or_template() -> None:
+    html = render(synthetic_incidents(10, hostile=True))
+    blob = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.DOTALL).group(1)
+    assert "<" not in blob and ">" not in blob and "&" not in blob
+    assert "\u2028" not in blob and "\u2029" not in blob
+    # "{{ 7 * 7 }}" must stay text: folium elements would evaluate it as Jinja
+    summaries = column_values(embedded_data(html)["incidents"]["text"]["summary"])
+    assert any("{{ 7 * 7 }}" in s for s in summaries)
+    assert "__pwned" not in html.split('<script type="application/json"')[0]
+
+
+def test_only_http_links_are_kept() -> None:
+    data = embedded_data(render(synthetic_incidents(3, hostile=True)))
+    urls = {s[3] for row in data["incidents"]["sources"]["v"] for s in row}
+    assert urls == {None, "https://example.org/?q=<b>&x='\"</script>"}
+
+
+def test_missing_columns_and_values_are_tolerated() -> None:
+    frame = gpd.GeoDataFrame(
+        {"date": [None, "2024-01-18", np.nan], "fatalities": [np.nan, None, 3]},
+        geometry=[Point(62.0, 27.0), Point(62.3, 27.4), None],
+        crs="EPSG:4326",
+    )
+    data = embedded_data(render(frame))
+    assert data["incidents"]["n"] == 2
+    assert data["types"] == [{"name": "Type not given", "color": "#0072b2", "shape": "circle"}]
+    assert data["dateRange"] == ["2024-01-18", "2024-01-18"]
+
+
+def test_empty_frame_gives_a_map() -> None:
+    frame = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    data = embedded_data(render(frame))
+    assert data["incidents"]["n"] == 0 and data["dateRange"] is None
+
+
+def test_provinces_are_counted_and_shaded() -> None:
+    frame = synthetic_incidents(30)
+    data = embedded_data(render(frame))
+    props = {f["properties"]["name"]: f["properties"] for f in data["provinces"]["features"]}
+    assert props["Balochistan"]["count"] + props["Sistan and Baluchestan"]["count"] == 30
+    assert props["Balochistan"]["focus"] and not props["Sindh"]["focus"]
+    assert props["Sindh"]["fill"] is None
+    assert data["provinceClasses"][0]["from"] == 0
+
+
+def test_corridors_become_bands() -> None:
+    data = embedded_data(render(synthetic_incidents(3)))
+    assert [b["label"] for b in data["corridors"]] == ["0–10 km", "10–25 km", "25–50 km", "50–100 km"]
+
+
+def test_modes_follow_the_thresholds() -> None:
+    frame = synthetic_incidents(50)
+    assert embedded_data(render(frame))["mode"] == "markers"
+    assert embedded_data(render(frame, canvas_threshold=10))["mode"] == "canvas"
+    grid = embedded_data(render(frame, aggregate_threshold=10))
+    assert grid["mode"] == "grid" and "incidents" not in grid
+    assert sum(grid["grid"]["count"]) == 50
+
+
+def test_coordinates_are_compact() -> None:
+    data = embedded_data(render(synthetic_incidents(20)))
+    assert all(len(str(x).split(".")[-1]) <= webmap.MAP_DECIMALS for x in data["incidents"]["lon"])
+
+
+def test_tiles_are_opt_in() -> None:
+    html = render(synthetic_incidents(2), tiles="OpenStreetMap.Mapnik")
+    assert embedded_data(html)["tiles"]["url"].startswith("https://")
+    with pytest.raises(webmap.GeoValueError, match="unknown tiles"):
+        render(synthetic_incidents(2), tiles="No such tiles")
+    with pytest.raises(webmap.GeoValueError, match="access key"):
+        render(synthetic_incidents(2), tiles="Thunderforest.OpenCycleMap")
+
+
+def test_save_map_writes_one_file(tmp_path) -> None:
+    out = webmap.save_map(synthetic_incidents(4), tmp_path / "sub" / "map.html", boundaries=False)
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in out.parent.iterdir()] == ["map.html"]
+
+
+def test_not_a_geodataframe() -> None:
+    with pytest.raises(webmap.GeoValueError, match="GeoDataFrame"):
+        webmap.incident_map([1, 2, 3])
+
+
+def test_unknown_border_source_is_an_error() -> None:
+    pytest.importorskip("geo.reference.boundaries")
+    with pytest.raises(webmap.BorderSourceError):
+        webmap.incident_map(synthetic_incidents(2), border="no-such-border")
+
+
+def test_exported_lazily_from_geo() -> None:
+    import geo
+
+    assert geo.incident_map is webmap.incident_map
