@@ -16,17 +16,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from geo import settings
+from geo.legend import SIDE_COLORS, SIDE_NAMES, EventStyle
 from geo.plot.labels import LabelRequest, marker_bbox, place_labels
 from geo.plot.style import (
-    SIDE_COLORS,
-    SIDE_NAMES,
     SINGLE_COLUMN_IN,
     date_column,
-    event_style,
     event_type_column,
-    event_types_present,
     new_figure,
     numeric_column,
+    present_styles,
     short_label,
     text_column,
 )
@@ -69,11 +67,11 @@ def _shorten(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _event_legend(ax: Axes, types: list[str], own_figure: bool) -> None:
+def _event_legend(ax: Axes, types: dict[str, EventStyle], own_figure: bool) -> None:
     """One legend entry per event type: below the chart when the figure is ours."""
-    handles = [Line2D([], [], linestyle="none", marker=event_style(t).marker, markersize=4.5,
-                      markerfacecolor=event_style(t).color, markeredgecolor="black", markeredgewidth=0.5,
-                      label=t) for t in types]
+    handles = [Line2D([], [], linestyle="none", marker=look.marker, markersize=4.5,
+                      markerfacecolor=look.color, markeredgecolor="black", markeredgewidth=0.5,
+                      label=t) for t, look in types.items()]
     if not handles:
         return
     kw = {"handles": handles, "ncol": 2, "columnspacing": 0.8, "handletextpad": 0.2, "borderaxespad": 0.0,
@@ -123,7 +121,7 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     frame = frame.sort_values(["signed", "date", "id"], kind="stable").reset_index(drop=True)
     n = len(frame)
 
-    types = event_types_present(frame)
+    types = present_styles(frame)
     legend_rows = (len(types) + 1) // 2
     own_figure = ax is None
     far_any = bool((frame["signed"].abs() > settings.DEFAULT_BANDS_KM[-1] * REACH_FACTOR).any())
@@ -178,7 +176,7 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     lo, hi = frame["lo"].clip(-inner, inner), frame["hi"].clip(-inner, inner)
     for event_type in types:
         sel = (frame["event_type"] == event_type).to_numpy()
-        look = event_style(event_type)
+        look = types[event_type]
         near_sel, far_sel = sel & ~far.to_numpy(), sel & far.to_numpy()
         ax.hlines(y[near_sel], lo[near_sel], hi[near_sel], color=look.color, linewidth=1.1, zorder=2)
         for cap in (frame["lo"], frame["hi"]):
@@ -286,7 +284,7 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
     base = 3.0 if dense else 9.0
     per = min(9.0, largest / fmax) if fmax > 0 else 9.0  # the deadliest stays readable
     frame["area"] = [_area(f, base, per) for f in frame["fatalities"]]
-    types = event_types_present(frame)
+    types = present_styles(frame)
 
     own_figure = ax is None
     legend_rows = (len(types) + 1) // 2
@@ -331,7 +329,7 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
 
     known = frame["fatalities"].notna()
     for event_type in types:
-        look = event_style(event_type)
+        look = types[event_type]
         sel = (frame["event_type"] == event_type) & known
         ax.scatter(frame.loc[sel, "t"], frame.loc[sel, "y"], s=frame.loc[sel, "area"], marker=look.marker,
                    facecolor=look.color, edgecolor="black", linewidth=0.2 if dense else 0.5,

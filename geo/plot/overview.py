@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox
 
+from geo.legend import OKABE_ITO, credit_line
 from geo.plot.furniture import (
     MAP_CRS_NAME,
     draw_graticule,
@@ -44,20 +45,13 @@ from geo.plot.layers import (
 )
 from geo.plot.style import (
     DOUBLE_COLUMN_IN,
-    OKABE_ITO,
     date_column,
-    event_style,
     event_type_column,
-    event_types_present,
     new_figure,
     numeric_column,
+    present_styles,
     short_label,
     text_column,
-)
-
-CAPTION_SOURCES = (
-    "Sources: boundaries © OpenStreetMap contributors (ODbL) and Natural Earth (public domain); "
-    "coastline GSHHG (LGPL); town locations GeoNames (CC BY 4.0)."
 )
 
 #: Past this many incidents the map leaves out the precision circles and draws smaller markers.
@@ -214,7 +208,7 @@ def _caption(points: pd.DataFrame, outside: pd.DataFrame, corridors: Sequence[in
         + (", ".join(f"{km} km" for km in sorted(corridors)) + " either side of the border" if corridors
            else "none (corridors unavailable)")
         + f" (border source: {border}). Projection: {MAP_CRS_NAME}; the scale bar is true at "
-        f"{bar.lat:.1f}°\u00a0N (scale factor {bar.scale_factor:.4f}). {CAPTION_SOURCES}"
+        f"{bar.lat:.1f}°\u00a0N (scale factor {bar.scale_factor:.4f}). {credit_line()}"
     )
 
 
@@ -253,13 +247,14 @@ def draw_overview(
 
     # each location's stated precision as a geodesic circle, one collection per event type
     sparse = len(points) <= MAX_RINGS
-    for event_type in event_types_present(points):
+    styles = present_styles(points)
+    for event_type in styles:
         if not sparse:
             break
         sel = points[(points["event_type"] == event_type) & (points["precision_km"] > 0)]
         if len(sel):
             rings = _precision_rings(sel["x"].to_numpy(), sel["y"].to_numpy(), sel["precision_km"].to_numpy())
-            ax.add_collection(LineCollection(rings, colors=event_style(event_type).color, linewidths=0.5,
+            ax.add_collection(LineCollection(rings, colors=styles[event_type].color, linewidths=0.5,
                                              linestyles=[(0, (2, 1.5))], zorder=8), autolim=False)
     m_per_pt = (xmax - xmin) / (ax.get_position().width * fig.get_figwidth() * 72.0)
     points[["mx", "my"]] = _dodge(points[["x", "y"]].to_numpy(), 3.4 * m_per_pt)
@@ -267,8 +262,7 @@ def draw_overview(
     ax.scatter([p[0] for p in town_xy.values()], [p[1] for p in town_xy.values()], s=7, marker="o",
                facecolor="white", edgecolor="black", linewidth=0.6, zorder=9)
     handles: list[Any] = []
-    for event_type in event_types_present(points):  # drawn ones only: a key to what is on the map
-        look = event_style(event_type)
+    for event_type, look in styles.items():  # drawn ones only: a key to what is on the map
         sel = points[points["event_type"] == event_type]
         ax.scatter(sel["mx"], sel["my"], s=24 if sparse else 8, marker=look.marker, facecolor=look.color,
                    edgecolor="black", linewidth=0.5 if sparse else 0.2, zorder=10, label=event_type)

@@ -1,16 +1,16 @@
-"""Shared look and output of the report figures: palette, fonts, sizes and saving.
+"""Shared look and output of the report figures: fonts, sizes and saving; the palette and
+symbols come from :mod:`geo.legend`.
 
 Every figure is drawn and saved inside :func:`style`, a matplotlib ``rc_context``, so
 the global ``rcParams`` of the caller are never changed. Files are written through
-:func:`geo.io.reading.atomic_write` with the metadata that would change from run to run removed,
+:func:`geo.files.atomic_write` with the metadata that would change from run to run removed,
 so the same input gives the same bytes.
 
 Examples
 --------
->>> event_style("Battles").color
-'#0072B2'
->>> event_style("Something new").marker
-'X'
+>>> styles = present_styles(pd.DataFrame({"event_type": ["Battles", "Something new"]}))
+>>> styles["Battles"].color, styles["Something new"].marker
+('#0072B2', '*')
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from matplotlib.figure import Figure
 
 from geo.errors import GeoValueError
 from geo.files import atomic_write
+from geo.legend import MISSING_TYPE, EventStyle, type_styles
 
 #: Figure widths in inches: a journal's single and double column.
 SINGLE_COLUMN_IN: float = 3.5
@@ -39,22 +39,6 @@ DOUBLE_COLUMN_IN: float = 7.0
 
 #: File formats the figures are written in, by extension.
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
-
-#: Okabe and Ito's colour-blind-safe palette (Color Universal Design, 2008).
-OKABE_ITO: dict[str, str] = {
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "black": "#000000",
-}
-
-#: Colours of the two sides of the border (Pakistan, Iran).
-SIDE_COLORS: dict[str, str] = {"PAK": OKABE_ITO["bluish_green"], "IRN": OKABE_ITO["orange"]}
-SIDE_NAMES: dict[str, str] = {"PAK": "Pakistan", "IRN": "Iran"}
 
 # Fonts and sizes chosen to read at print size; DejaVu Sans ships with matplotlib, so the
 # figures (and the image tests) look the same on every machine.
@@ -90,52 +74,27 @@ _METADATA: dict[str, dict[str, None]] = {
 }
 
 
-@dataclass(frozen=True)
-class EventStyle:
-    """How one event type is drawn: a colour and a marker, so it reads without colour too."""
+def present_styles(frame: pd.DataFrame) -> dict[str, EventStyle]:
+    """The event types in ``frame`` and their styles: ACLED's in ACLED's order, then the rest.
 
-    color: str
-    marker: str
-
-
-#: ACLED event types -> style; a type not listed gets :data:`OTHER_EVENT_STYLE`.
-EVENT_STYLES: dict[str, EventStyle] = {
-    "Explosions/Remote violence": EventStyle(OKABE_ITO["vermillion"], "o"),
-    "Battles": EventStyle(OKABE_ITO["blue"], "s"),
-    "Violence against civilians": EventStyle(OKABE_ITO["reddish_purple"], "^"),
-    "Strategic developments": EventStyle(OKABE_ITO["bluish_green"], "D"),
-    "Protests": EventStyle(OKABE_ITO["orange"], "v"),
-    "Riots": EventStyle(OKABE_ITO["sky_blue"], "P"),
-}
-OTHER_EVENT_STYLE = EventStyle("#555555", "X")
-
-
-def event_style(event_type: object) -> EventStyle:
-    """Return the colour and marker of an event type."""
-    return EVENT_STYLES.get(str(event_type), OTHER_EVENT_STYLE)
-
-
-def event_types_present(frame: pd.DataFrame) -> list[str]:
-    """Return the event types in ``frame``: the known ones in ACLED's order, then the rest.
+    The order of :func:`geo.legend.type_styles`, so a figure's legend lists the types as
+    the map's does.
 
     Examples
     --------
-    >>> event_types_present(pd.DataFrame({"event_type": ["Riots", "Battles", None, "X", "Battles"]}))
-    ['Battles', 'Riots', 'X', 'Unknown']
+    >>> list(present_styles(pd.DataFrame({"event_type": ["Riots", "Battles", None, "X", "Battles"]})))
+    ['Battles', 'Riots', 'X', 'Type not given']
     """
-    values = event_type_column(frame)
-    present = set(values)
-    known = [name for name in EVENT_STYLES if name in present]
-    rest = sorted(present - set(known) - {"Unknown"})
-    return known + rest + (["Unknown"] if "Unknown" in present else [])
+    return type_styles(event_type_column(frame).unique())
 
 
 def event_type_column(frame: pd.DataFrame) -> pd.Series:
-    """Return the event types as strings, with ``"Unknown"`` where missing."""
+    """Return the event types as strings, with :data:`geo.legend.MISSING_TYPE` where missing."""
     if "event_type" not in frame:
-        return pd.Series("Unknown", index=frame.index, dtype=object)
+        return pd.Series(MISSING_TYPE, index=frame.index, dtype=object)
     values = frame["event_type"].astype(object)
-    return values.where(values.notna() & (values.astype(str).str.strip() != ""), "Unknown").astype(str)
+    text = values.astype(str).str.strip()
+    return text.where(values.notna() & (text != "") & (text != "<NA>"), MISSING_TYPE).astype(str)
 
 
 def numeric_column(frame: pd.DataFrame, name: str) -> pd.Series:

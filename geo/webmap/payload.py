@@ -25,6 +25,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.legend import type_name, type_styles
+
 #: At most this many (cell, period) groups in the aggregated view.
 _GRID_MAX_GROUPS: int = 60_000
 
@@ -35,18 +37,6 @@ MAP_DECIMALS: int = 5
 #: The border line itself is kept as it is.
 SIMPLIFY_DEG: float = 0.01
 
-# Fixed styles for the ACLED event types; other types take the palette in name order.
-_KNOWN_TYPES: dict[str, tuple[str, str]] = {
-    "Battles": ("#d62728", "square"),
-    "Explosions/Remote violence": ("#e66101", "star"),
-    "Violence against civilians": ("#7b3294", "triangle"),
-    "Strategic developments": ("#1a9641", "diamond"),
-    "Protests": ("#2b83ba", "circle"),
-    "Riots": ("#8c510a", "hexagon"),
-}
-_PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#6a3d9a", "#444444")
-_SHAPES = ("circle", "square", "triangle", "diamond", "star", "hexagon", "triangle-down")
-_UNKNOWN_TYPE = "Type not given"
 
 # Province shading: sequential classes for the focus provinces.
 _COUNT_COLORS = ("#fff5eb", "#fdd9b4", "#fdae6b", "#f16913", "#a63603")
@@ -92,7 +82,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _texts(values: Iterable[Any]) -> list[str | None]:
+def text_values(values: Iterable[Any]) -> list[str | None]:
     """Return display strings for a column, vectorised where the column is plain text."""
     column = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     kind = pd.api.types.infer_dtype(column, skipna=True)
@@ -110,7 +100,7 @@ def _encode_text(values: Iterable[Any]) -> dict[str, Any]:
     missing; one value throughout becomes ``{"v": [value], "k": 0}``; mostly distinct
     values (such as ids) stay a plain list, ``{"s": texts}``.
     """
-    texts = _texts(values)
+    texts = text_values(values)
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
     if len(uniques) > len(texts) // 2:
         return {"s": texts}
@@ -164,39 +154,29 @@ def _sources(value: Any) -> list[list[str | None]]:
     return rows
 
 
-def _dates(values: Any) -> list[str | None]:
+def date_texts(values: Any) -> list[str | None]:
     column = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         text = column.dt.strftime("%Y-%m-%d")
         return text.astype(object).where(column.notna(), None).tolist()
-    return [t[:10] if t else None for t in _texts(column)]
+    return [t[:10] if t else None for t in text_values(column)]
 
 
-def type_styles(event_types: Iterable[Any]) -> dict[str, dict[str, str]]:
-    """Return a colour and a marker shape for each event type, the same for the same types.
+def type_payload(event_types: Iterable[Any]) -> dict[str, dict[str, str]]:
+    """The legend's colour and shape for each event type (:func:`geo.legend.type_styles`).
 
     Examples
     --------
-    >>> type_styles(["Battles", "Air/drone strike"])["Battles"]
-    {'color': '#d62728', 'shape': 'square'}
+    >>> type_payload(["Battles", "Air/drone strike"])["Battles"]
+    {'color': '#0072B2', 'shape': 'square'}
     """
-    names = sorted({_text(t) or _UNKNOWN_TYPE for t in event_types})
-    styles: dict[str, dict[str, str]] = {}
-    others = [n for n in names if n not in _KNOWN_TYPES]
-    for name in names:
-        if name in _KNOWN_TYPES:
-            color, shape = _KNOWN_TYPES[name]
-        else:
-            k = others.index(name)
-            color, shape = _PALETTE[k % len(_PALETTE)], _SHAPES[k % len(_SHAPES)]
-        styles[name] = {"color": color, "shape": shape}
-    return styles
+    return {name: {"color": style.color, "shape": style.shape} for name, style in type_styles(event_types).items()}
 
 
 # ------------------------------------------------------------------------ incidents
 
 
-def _incident_points(result: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+def incident_points(result: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
     """Return the rows with a usable point and their longitudes and latitudes."""
     if result.crs is not None and result.crs.to_epsg() != 4326:
         result = result.to_crs("EPSG:4326")
@@ -221,19 +201,19 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series | None:
     return frame[name] if name in frame.columns else None
 
 
-def _point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
+def point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
                    styles: Mapping[str, Any]) -> dict[str, Any]:
     n = len(rows)
     names = list(styles)
     types = _column(rows, "event_type")
-    type_names = [t or _UNKNOWN_TYPE for t in (_texts(types) if types is not None else [None] * n)]
+    type_names = [type_name(t) for t in (text_values(types) if types is not None else [None] * n)]
     index = {name: k for k, name in enumerate(names)}
     payload: dict[str, Any] = {
         "n": n,
         "lon": np.round(lon, MAP_DECIMALS).tolist(),
         "lat": np.round(lat, MAP_DECIMALS).tolist(),
         "type": [index[t] for t in type_names],
-        "date": _encode_text(_dates(rows["date"])) if "date" in rows.columns else None,
+        "date": _encode_text(date_texts(rows["date"])) if "date" in rows.columns else None,
         "text": {},
         "num": {},
     }
@@ -266,7 +246,7 @@ def _point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
     return payload
 
 
-def _grid_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
+def grid_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
     """Aggregate points into a grid of counts per cell and period (month, else year).
 
     The periods let the date control filter the grid; months become years when there
@@ -277,7 +257,7 @@ def _grid_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> d
     cell = round(max(0.05, math.ceil(span / 100 / 0.05) * 0.05), 2)
     ix = np.floor(lon / cell).astype(np.int64)
     iy = np.floor(lat / cell).astype(np.int64)
-    dates = (pd.Series(_dates(rows["date"]), dtype=object) if "date" in rows.columns
+    dates = (pd.Series(date_texts(rows["date"]), dtype=object) if "date" in rows.columns
              else pd.Series([None] * len(rows), dtype=object))
     fatalities = (
         pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy()
@@ -433,7 +413,7 @@ def _label_point(geom: Any, view: Any = None, avoid: Any = None) -> list[float] 
     return [round(point.y, 3), round(point.x, 3)]
 
 
-def _boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
+def boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
                       lat: np.ndarray, bands_km: Sequence[float]) -> dict[str, Any]:
     from shapely.geometry import box
 

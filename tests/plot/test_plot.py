@@ -22,10 +22,10 @@ from matplotlib.collections import PathCollection
 from matplotlib.testing.compare import compare_images
 
 from geo.errors import GeoValueError
+from geo.legend import EVENT_STYLES
 from geo.plot import api as plot
 from geo.plot.furniture import MAP_CRS, SCALE_BAR_GID, SCALE_BAR_LABEL_GID, to_lonlat
 from geo.plot.labels import LABEL_GID
-from geo.plot.style import EVENT_STYLES
 
 HERE = Path(__file__).resolve().parent.parent
 BASELINE = HERE / "baseline"
@@ -317,7 +317,7 @@ def test_text_uses_the_dejavu_sans_shipped_with_matplotlib():
 
 
 def test_event_styles_are_colour_blind_safe():
-    from geo.plot.style import OKABE_ITO
+    from geo.legend import OKABE_ITO
 
     assert {s.color for s in EVENT_STYLES.values()} <= set(OKABE_ITO.values())
     assert len({s.marker for s in EVENT_STYLES.values()}) == len(EVENT_STYLES)  # shape too, not colour alone

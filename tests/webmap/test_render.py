@@ -70,7 +70,7 @@ def test_missing_columns_and_values_are_tolerated() -> None:
     )
     data = embedded_data(render(frame))
     assert data["incidents"]["n"] == 2
-    assert data["types"] == [{"name": "Type not given", "color": "#0072b2", "shape": "circle"}]
+    assert data["types"] == [{"name": "Type not given", "color": "#555555", "shape": "star"}]
     assert data["dateRange"] == ["2024-01-18", "2024-01-18"]
 
 

@@ -218,7 +218,8 @@
       row(table, "Distance", el("span", "geo-distance", text));
     }
     var side = cols.text("border_side", i);
-    row(table, "Side", side === "PAK" ? "Pakistan (PAK)" : side === "IRN" ? "Iran (IRN)" : side);
+    var sideName = side && data.sides && Object.prototype.hasOwnProperty.call(data.sides, side) ? data.sides[side] : null;
+    row(table, "Side", sideName ? sideName + " (" + side + ")" : side);
     row(table, "Band", cols.text("distance_band", i));
     var fat = cols.num("fatalities", i), note = cols.text("fatalities_note", i);
     row(table, "Fatalities", fat === null ? (note ? "not known" : null) : fat);
@@ -799,8 +800,7 @@
     measureControl(map, "geo-measure").addTo(map);
     fullscreenControl(map).addTo(map);
     legend(data, mode).addTo(map);
-    map.attributionControl.addAttribution(
-      "Boundaries © OpenStreetMap contributors (ODbL), Natural Earth (public domain), GSHHG (LGPL); places GeoNames (CC-BY 4.0)");
+    map.attributionControl.addAttribution(data.credit);
 
     // leave room for the layer list and the legend on the right
     if (data.view) { map.fitBounds(data.view, { paddingTopLeft: [20, 10], paddingBottomRight: [180, 10] }); }
