@@ -34,6 +34,7 @@ _LAZY = {
     "build": "geo.build",
     "boundaries": "geo.reference.boundaries",
     "datasets": "geo.datasets",
+    "synthetic": "geo.synthetic",
 }
 
 __all__ = [  # the lazy names, spelled out (tests/test_architecture.py checks they agree)

@@ -278,7 +278,7 @@ def acled_export(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str =
     Returns
     -------
     pandas.DataFrame
-        The 31 columns of an ACLED export (``geo.formats.ACLED_COLUMNS``) as
+        The 31 columns of an ACLED export (``geo.io.formats.ACLED_COLUMNS``) as
         ``pandas.read_csv`` reads one: integers for ``year``, ``time_precision``, ``iso``,
         ``geo_precision``, ``fatalities`` and ``timestamp``, coordinates to 4 decimals,
         text otherwise (empty cells missing); newest events first.
@@ -398,7 +398,7 @@ def synthetic_incidents(n: int, *, seed: int = 0, start: str = "2016-01-01", end
     """The events of :func:`acled_export` in the incident schema, as ``geo.read_incidents`` reads them.
 
     The export goes through the package's own ACLED mapping and record checks
-    (``geo.formats.from_acled``, ``geo.validate.check_records``), imported inside this
+    (``geo.io.formats.from_acled``, ``geo.io.validate.check_records``), imported inside this
     function so that this module stays in the base layer. ACLED's columns that the schema
     has no place for are kept, whole numbers as ``Int64`` as a CSV read gives them. The
     parameters are those of :func:`acled_export`.
@@ -416,8 +416,8 @@ def synthetic_incidents(n: int, *, seed: int = 0, start: str = "2016-01-01", end
     >>> incidents[["id", "date", "geo_precision", "precision_km"]].dtypes.astype(str).tolist()
     ['str', 'str', 'Int64', 'float64']
     """
-    from geo.formats import from_acled  # higher layers, imported on use only
-    from geo.validate import check_records, parse_coordinates
+    from geo.io.formats import from_acled  # higher layers, imported on use only
+    from geo.io.validate import check_records, parse_coordinates
 
     table = from_acled(acled_export(n, seed=seed, start=start, end=end))
     lon, lat, problems = parse_coordinates(table, "latitude", "longitude")

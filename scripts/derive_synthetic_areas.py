@@ -35,7 +35,9 @@ from pyproj import Geod
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import boundaries, distance, synthetic
+from geo import synthetic
+from geo.geodesy import distance
+from geo.reference import boundaries
 
 UTM = "EPSG:32641"
 WINDOW = (58.0, 24.0, 68.2, 32.0)  # lon/lat: every town and 80 km around it

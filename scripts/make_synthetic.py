@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo import synthetic
 from geo.errors import GeoError
-from geo.io import atomic_write, write_incidents
+from geo.files import atomic_write
+from geo.io import write_incidents
 
 SUFFIXES = (".csv", ".geojson", ".parquet")
 

@@ -25,7 +25,7 @@ LAYERS = {
     "geo.legend": 0,
     "geo.ellipsoid": 0,
     "geo.progress": 0,
-    "geo.synthetic": 0,
+    "geo.synthetic": 6,
     "geo.reference": 1,
     "geo.geodesy": 2,
     "geo.io": 3,

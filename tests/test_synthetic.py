@@ -23,8 +23,11 @@ import shapely
 from pyproj import Geod
 
 import geo
-from geo import boundaries, distance, formats, synthetic
+from geo import synthetic
 from geo.errors import GeoValueError
+from geo.geodesy import distance
+from geo.io import formats
+from geo.reference import boundaries
 
 REPO = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
