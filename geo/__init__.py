@@ -53,6 +53,7 @@ __all__ = [  # the lazy names, spelled out (tests/test_architecture.py checks th
     "read_incidents",
     "read_incidents_checked",
     "summarize",
+    "synthetic",
     "write_incidents",
 ]
 
