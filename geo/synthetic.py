@@ -303,10 +303,49 @@ def acled_export(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str =
     geo.errors.GeoValueError: n must be a whole number >= 0, not -1
     """
     first, last = _check(n, seed, start, end)
-    n, rng, tables = int(n), np.random.default_rng(int(seed)), _tables()
+    n, rng = int(n), np.random.default_rng(int(seed))
     table, scen = _town_frame(), _scenarios()
     calendar = np.arange(first, last + 1)
-    country = (rng.random(n) >= _PAK_SHARE).astype(np.int64)  # 0 Pakistan, 1 Iran
+    country, day, kind, town, precision = _events(n, calendar, rng)
+    lon, lat = _place(town, precision, rng)
+    actors, assoc, (a1, a2, assoc1, assoc2) = _actors(calendar, country, day, kind, scen, rng)
+    source, source_scale, pair = _sources(n, country, rng)
+    # fatalities: zero-inflated discrete Lomax by sub-event type
+    p_zero, scale, tail = (scen[f].to_numpy(dtype=float)[kind] for f in ("p_zero", "scale", "tail"))
+    lomax = np.minimum(1 + np.floor(scale * ((1 - rng.random(n)) ** (-1 / tail) - 1)), 120)
+    fatalities = np.where(rng.random(n) < p_zero, 0, lomax).astype(np.int64)
+    number = _numbers(n, country, day, rng)
+    year = calendar.astype("datetime64[Y]").astype(np.int64) + 1970
+    opening, middle, middle_text, ending, ending_text, crowd, crowds = _notes(
+        calendar, year, kind, town, a1, a2, actors, fatalities, table, scen, rng)
+
+    pick = np.lexsort((-number, -day))  # newest first, as ACLED exports come
+    c, t, k, d = country[pick], town[pick], kind[pick], day[pick]
+    info = {f: np.array([v[i] for v in COUNTRIES.values()], dtype=object) for i, f in enumerate(("country", "iso", "region"))}
+    admin1 = np.array([v[3] for v in COUNTRIES.values()], dtype=object)
+    return pd.DataFrame({
+        "event_id_cnty": _text(_ISO3, c) + pd.Series(number[pick].astype(str), dtype="str"),
+        "event_date": _text(np.datetime_as_string(calendar, unit="D"), d), "year": year[d],
+        "time_precision": 1 + _choose(_TIME_PRECISION_P, rng, n),
+        **{f: _text(scen[f], k) for f in ("disorder_type", "event_type", "sub_event_type")},
+        "actor1": _text(actors, a1[pick]), "assoc_actor_1": _text(assoc, assoc1[pick]), "inter1": _text(scen["inter1"], k),
+        "actor2": _text(actors, a2[pick]), "assoc_actor_2": _text(assoc, assoc2[pick]), "inter2": _text(scen["inter2"], k),
+        **{f: _text(scen[f], k) for f in ("interaction", "civilian_targeting")},
+        "iso": info["iso"][c].astype(np.int64), "region": _text(info["region"], c), "country": _text(info["country"], c),
+        "admin1": _text(admin1, c), **{f: _text(table[f], t) for f in ("admin2", "admin3")},
+        "location": _text(table["name"], t), "latitude": np.round(lat[pick], 4), "longitude": np.round(lon[pick], 4),
+        "geo_precision": precision[pick], "source": _text(source, pair[pick]),
+        "source_scale": _text(source_scale, pair[pick]),
+        "notes": _text(opening, d) + _text(middle_text, middle[pick]) + _text(ending_text, ending[pick]),
+        "fatalities": fatalities[pick],
+        "tags": _text(np.where(crowds == "", "", "crowd size=" + crowds), crowd[pick]),
+        "timestamp": calendar[d].astype("datetime64[s]").astype(np.int64) + rng.integers(86400, 45 * 86400, n),
+    })
+
+
+def _events(n: int, calendar: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Country (0 Pakistan, 1 Iran), day, scenario, town and precision code of each event."""
+    country = (rng.random(n) >= _PAK_SHARE).astype(np.int64)
     day, kind, town = (np.zeros(n, dtype=np.int64) for _ in range(3))
     for which, parts in enumerate(_components(calendar)):
         members = np.flatnonzero(country == which)
@@ -315,9 +354,16 @@ def acled_export(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str =
             idx = members[component == part]
             day[idx], kind[idx], town[idx] = (_choose(w, rng, len(idx)) for w in (rate, scen_w, town_w))
     precision = 1 + _choose(_PRECISION_P, rng, n)
-    lon, lat = _place(town, precision, rng)
+    return country, day, kind, town, precision
 
-    # actors as codes into their names, Pakistan's forces named after the government of the day
+
+def _actors(calendar: np.ndarray, country: np.ndarray, day: np.ndarray, kind: np.ndarray,
+            scen: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """Actor names and, per event, codes of actor 1 and 2 and their associates.
+
+    Pakistan's forces are named after the government of the day.
+    """
+    tables = _tables()
     periods = tables["pak_periods"]
     starts = np.array([np.datetime64(d) for d, _ in periods])
     period = np.maximum(np.searchsorted(starts, calendar, side="right") - 1, 0)[day]
@@ -331,26 +377,40 @@ def acled_export(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str =
     assoc_group = {k: i + 1 for i, k in enumerate(associated)}
     assoc1, assoc2 = (_draw(assoc_cum, 2 * scen[f].map(assoc_group).fillna(0).to_numpy(dtype=np.int64)[kind]
                             + country, rng) for f in ("key1", "key2"))
-    # one source, or two for a quarter of the events
+    return actors, assoc, (a1, a2, assoc1, assoc2)
+
+
+def _sources(n: int, country: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source texts and scales, one source or two for a quarter of the events, and each event's code."""
+    tables = _tables()
     sources, src_cum = _pool([[s for s, _ in tables["sources"][iso3]] for iso3 in _ISO3])
     scales = _pool([[s for _, s in tables["sources"][iso3]] for iso3 in _ISO3])[0]
     s1, s2 = (_draw(src_cum, country, rng) for _ in range(2))
     pair, (p1, p2) = _combine((s1, len(sources)), (np.where(rng.random(n) < _TWO_SOURCES_P, s2, s1), len(sources)))
     source = sources[p1] + np.where(p1 != p2, "; " + sources[p2], "")
     source_scale = scales[p1] + np.where(scales[p1] != scales[p2], "-" + scales[p2], "")
-    # fatalities: zero-inflated discrete Lomax by sub-event type
-    p_zero, scale, tail = (scen[f].to_numpy(dtype=float)[kind] for f in ("p_zero", "scale", "tail"))
-    lomax = np.minimum(1 + np.floor(scale * ((1 - rng.random(n)) ** (-1 / tail) - 1)), 120)
-    fatalities = np.where(rng.random(n) < p_zero, 0, lomax).astype(np.int64)
-    # ids rise with the date within each country, by steps of 1 to 3
+    return source, source_scale, pair
+
+
+def _numbers(n: int, country: np.ndarray, day: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Event numbers that rise with the date within each country, by steps of 1 to 3."""
     order = np.lexsort((rng.random(n), day, country))
     running = np.cumsum(rng.integers(1, 4, n))
     start_of = np.searchsorted(country[order], country[order], side="left")
     number = np.empty(n, dtype=np.int64)
     number[order] = np.array([60000, 9000])[country[order]] + running - np.concatenate([[0], running])[start_of]
+    return number
 
-    # notes: "On <date>, <actor1> <phrase> <actor2> in <town> (<province>) over <reason>. <deaths>"
-    year = calendar.astype("datetime64[Y]").astype(np.int64) + 1970
+
+def _notes(calendar: np.ndarray, year: np.ndarray, kind: np.ndarray, town: np.ndarray, a1: np.ndarray,
+           a2: np.ndarray, actors: np.ndarray, fatalities: np.ndarray, table: pd.DataFrame, scen: pd.DataFrame,
+           rng: np.random.Generator) -> tuple[Any, ...]:
+    """Notes as "On <date>, <actor1> <phrase> <actor2> in <town> (<province>) over <reason>. <deaths>".
+
+    Built from codes of their distinct parts (opening by day, middle and ending by
+    combination), so that a million notes cost a few thousand string operations.
+    """
+    n, tables = len(kind), _tables()
     month = calendar.astype("datetime64[M]")
     opening = ("On " + ((calendar - month).astype(np.int64) + 1).astype(str).astype(object) + " "
                + _MONTHS[month.astype(np.int64) % 12] + " " + year.astype(str).astype(object) + ", ")
@@ -370,28 +430,7 @@ def acled_export(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str =
     deaths = np.where(ef == 1, " 1 person was killed.", " " + ef.astype(str).astype(object) + " people were killed.")
     ending_text = (np.where(ef == 0, " No fatalities were reported.", deaths) + quoted[eq]
                    + np.where(ec > 0, " [size=" + crowds[ec] + "]", ""))
-
-    pick = np.lexsort((-number, -day))  # newest first, as ACLED exports come
-    c, t, k, d = country[pick], town[pick], kind[pick], day[pick]
-    info = {f: np.array([v[i] for v in COUNTRIES.values()], dtype=object) for i, f in enumerate(("country", "iso", "region"))}
-    return pd.DataFrame({
-        "event_id_cnty": _text(_ISO3, c) + pd.Series(number[pick].astype(str), dtype="str"),
-        "event_date": _text(np.datetime_as_string(calendar, unit="D"), d), "year": year[d],
-        "time_precision": 1 + _choose(_TIME_PRECISION_P, rng, n),
-        **{f: _text(scen[f], k) for f in ("disorder_type", "event_type", "sub_event_type")},
-        "actor1": _text(actors, a1[pick]), "assoc_actor_1": _text(assoc, assoc1[pick]), "inter1": _text(scen["inter1"], k),
-        "actor2": _text(actors, a2[pick]), "assoc_actor_2": _text(assoc, assoc2[pick]), "inter2": _text(scen["inter2"], k),
-        **{f: _text(scen[f], k) for f in ("interaction", "civilian_targeting")},
-        "iso": info["iso"][c].astype(np.int64), "region": _text(info["region"], c), "country": _text(info["country"], c),
-        "admin1": _text(admin1, c), **{f: _text(table[f], t) for f in ("admin2", "admin3")},
-        "location": _text(table["name"], t), "latitude": np.round(lat[pick], 4), "longitude": np.round(lon[pick], 4),
-        "geo_precision": precision[pick], "source": _text(source, pair[pick]),
-        "source_scale": _text(source_scale, pair[pick]),
-        "notes": _text(opening, d) + _text(middle_text, middle[pick]) + _text(ending_text, ending[pick]),
-        "fatalities": fatalities[pick],
-        "tags": _text(np.where(crowds == "", "", "crowd size=" + crowds), crowd[pick]),
-        "timestamp": calendar[d].astype("datetime64[s]").astype(np.int64) + rng.integers(86400, 45 * 86400, n),
-    })
+    return opening, middle, middle_text, ending, ending_text, crowd, crowds
 
 
 def synthetic_incidents(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str = "2024-12-31") -> gpd.GeoDataFrame:
