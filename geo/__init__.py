@@ -33,6 +33,10 @@ _LAZY = {
     "plot_timeline": "geo.plot",
     "build": "geo.build",
     "boundaries": "geo.boundaries",
+    "pairs": "geo.exchanges",
+    "pair_arcs": "geo.exchanges",
+    "merge": "geo.matching",
+    "trends": "geo.band_trends",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]
