@@ -401,7 +401,7 @@ def _chosen_records(rec: _Records, label: np.ndarray) -> np.ndarray:
     """For every event name, its member of the best precedence (others: the name itself)."""
     chosen = np.arange(len(label))
     order = np.lexsort((rec.rank, label))
-    first = np.r_[True, label[order][1:] != label[order][:-1]]
+    first = _run_starts(label[order])
     chosen[label[order][first]] = order[first]
     return chosen
 
@@ -410,6 +410,13 @@ def _whole(values: pd.Series) -> pd.Series:
     """Whole numbers as Int64, others as they are."""
     finite = values.dropna()
     return values.astype("Int64") if (finite == np.floor(finite)).all() else values
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """True where a run of equal values begins, in a sorted array."""
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = values[1:] != values[:-1]
+    return first
 
 
 def _joined(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> pd.Series:
@@ -428,7 +435,7 @@ def _assemble(frames: Sequence[gpd.GeoDataFrame], rec: _Records, clusters: _Clus
     chosen = _chosen_records(rec, label)
     # members grouped by event, events in the order of their first record
     order = np.lexsort((np.arange(len(label)), label))
-    first = np.r_[True, label[order][1:] != label[order][:-1]] if len(order) else np.array([], dtype=bool)
+    first = _run_starts(label[order])
     start = np.flatnonzero(first)
     size = np.diff(np.r_[start, len(order)])
     event_order = np.argsort(order[start], kind="stable")
