@@ -275,7 +275,7 @@ def trends(
         counts = _counts(frame, freq, edges)
         left_out = int(len(frame) - counts["events"].sum())
         if left_out:
-            logger.info("geo: %d of %d records are left out of the trends (see trend_exclusions)", left_out, len(frame))
+            logger.info("%d of %d records are left out of the trends (see trend_exclusions)", left_out, len(frame))
     return _finish(counts, freq, edges, border)
 
 

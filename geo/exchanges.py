@@ -50,13 +50,18 @@ from geo.spacetime import day_numbers, forward_window, near_pairs, record_ids
 
 logger = logging.getLogger("geo")
 
-__all__ = ["PAIR_COLUMNS", "pair_arcs", "pairs"]
+__all__ = ["PAIR_COLUMNS", "PAIR_DAYS", "PAIR_KM", "pair_arcs", "pairs"]
 
 #: Columns of the table :func:`pairs` returns, in order.
 PAIR_COLUMNS = (
     "id_a", "id_b", "date_a", "date_b", "days", "side_a", "side_b", "km_a", "km_b",
     "km_apart", "event_type_a", "event_type_b", "exchange_id", "lon_a", "lat_a", "lon_b", "lat_b",
 )
+
+#: Default windows of :func:`pairs`: the answer within this many days ...
+PAIR_DAYS = 3
+#: ... and both incidents within this many km of the border.
+PAIR_KM = 50
 
 #: Longest piece of a pair's arc, in km, when :func:`pair_arcs` densifies it.
 ARC_SEGMENT_KM = 10.0
@@ -105,8 +110,8 @@ def _eligible_from_dask(result: Any, km: float, border: str) -> gpd.GeoDataFrame
 
 def pairs(
     result: gpd.GeoDataFrame,
-    days: float = 3,
-    km: float = 50,
+    days: float = PAIR_DAYS,
+    km: float = PAIR_KM,
     *,
     event_types: Iterable[str] | None = None,
     apart_km: float | None = None,
@@ -170,7 +175,7 @@ def _pairs(frame: gpd.GeoDataFrame, days: float, km: float, event_types: Iterabl
     near = np.isin(side, [LEFT_SIDE, RIGHT_SIDE]) & (distance <= km) & _type_filter(frame, event_types)
     undated = near & ~np.isfinite(day)
     if undated.any():
-        logger.info("geo: %d incident(s) within %g km of the border have no whole-day date and take part in no pair",
+        logger.info("%d incident(s) within %g km of the border have no whole-day date and take part in no pair",
                     int(undated.sum()), km)
     eligible = near & np.isfinite(day)
     lon, lat, valid = point_coordinates(frame)

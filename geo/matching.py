@@ -369,7 +369,7 @@ def merge_sources(
             clusters.chosen = _chosen_records(rec, clusters.label)
     unplaced = ~(np.isfinite(rec.lon) & np.isfinite(rec.day))
     if unplaced.any():
-        logger.info("geo: %d record(s) without a whole-day date or a location matched nothing and pass through",
+        logger.info("%d record(s) without a whole-day date or a location matched nothing and pass through",
                     int(unplaced.sum()))
     return _assemble(frames, rec, clusters, matched)
 
