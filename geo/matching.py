@@ -36,7 +36,7 @@ them:
 
 - ``source_ids``: the ids of every record merged into it, as in their inputs (``#N`` for
   a record without an id: its position), joined by ``;``, in input order;
-- ``sources``: the input each of those came from, in the same order (the incident
+- ``sources``: the list of the inputs those came from, in the same order (the incident
   schema's list of cited articles moves to ``citations``, the chosen record's);
 - ``fatalities``: the chosen record's figure; ``fatalities_by_source`` every record's, in
   the order of ``source_ids`` (empty where a record gives none);
@@ -59,8 +59,10 @@ Examples
 ...      "precision_km": [1.0], "fatalities": [3]},
 ...     geometry=[Point(63.40, 27.05)], crs="EPSG:4326")
 >>> merged = merge(acled, ucdp, names=["acled.csv", "ucdp.csv"])
->>> merged[["id", "source_ids", "sources", "fatalities", "fatalities_by_source"]].values.tolist()
-[['5501', 'PAK1;5501', 'acled.csv;ucdp.csv', 3, '2;3'], ['PAK2', 'PAK2', 'acled.csv', 0, '0']]
+>>> merged[["id", "source_ids", "fatalities", "fatalities_by_source"]].values.tolist()
+[['5501', 'PAK1;5501', 3, '2;3'], ['PAK2', 'PAK2', 0, '0']]
+>>> merged["sources"].tolist()
+[['acled.csv', 'ucdp.csv'], ['acled.csv']]
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geo.distance import GEOD, point_coordinates
 from geo.errors import GeoValueError
@@ -429,6 +432,14 @@ def _joined(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> pd.Serie
     return out
 
 
+def _lists(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> pd.Series:
+    """``values`` of each run ``start[k] .. start[k] + size[k]`` as a list (Arrow, from offsets)."""
+    index = np.repeat(start, size) + (np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))
+    offsets = pa.array(np.r_[0, np.cumsum(size)].astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(values[index], type=pa.string()))
+    return pd.Series(lists, dtype=pd.ArrowDtype(lists.type))
+
+
 def _assemble(frames: Sequence[gpd.GeoDataFrame], rec: _Records, clusters: _Clusters,
               matched: list[tuple[_Edges, str]]) -> MergeResult:
     label = clusters.label
@@ -459,7 +470,7 @@ def _assemble(frames: Sequence[gpd.GeoDataFrame], rec: _Records, clusters: _Clus
     extra = {
         "id": ids,
         "source_ids": _joined(rec.ids[members], start, size),
-        "sources": _joined(names[rec.input_no[members]], start, size),
+        "sources": _lists(names[rec.input_no[members]], start, size),
         "fatalities": _whole(rec.fatalities).iloc[pick].reset_index(drop=True),
         "fatalities_by_source": _joined(fatal.to_numpy(dtype=object)[members], start, size),
     }

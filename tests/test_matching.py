@@ -82,7 +82,8 @@ def test_hand_built_duplicates(hand_built):
     result = merge_sources(acled, ucdp, names=["acled.csv", "ucdp.csv"])
     events = result.events
     assert events["source_ids"].tolist() == ["PAK1;9001", "PAK2;9002", "PAK3", "9003"]
-    assert events["sources"].tolist() == ["acled.csv;ucdp.csv", "acled.csv;ucdp.csv", "acled.csv", "ucdp.csv"]
+    assert events["sources"].tolist() == [["acled.csv", "ucdp.csv"], ["acled.csv", "ucdp.csv"], ["acled.csv"],
+                                          ["ucdp.csv"]]
     # the most precise location wins (UCDP where_prec 1 is 1 km, ACLED geo_precision 1 is 2 km)
     assert events["id"].tolist() == ["9001", "9002", "PAK3", "9003"]
     assert events["fatalities"].tolist() == [3, 5, 0, 1]
@@ -158,7 +159,7 @@ def test_planted_duplicates_recall_and_precision(tmp_path):
 def _check_invariants(frames, result, names, one_to_one_across=True):
     """Every input id in exactly one output source_ids; at most one record per input per event."""
     listed = result.events["source_ids"].str.split(";").explode()
-    sources = result.events["sources"].str.split(";").explode()
+    sources = result.events["sources"].explode()
     pairs = sorted(zip(sources, listed, strict=True))
     expected = sorted((name, i) for name, f in zip(names, frames, strict=True) for i in f["id"])
     assert pairs == expected
