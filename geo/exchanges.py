@@ -199,23 +199,35 @@ def _pairs(frame: gpd.GeoDataFrame, days: float, km: float, event_types: Iterabl
     a, b = a[order], b[order]
 
     _, _, metres = GEOD.inv(lon[a], lat[a], lon[b], lat[b])
-    ids = record_ids(frame).to_numpy(dtype=object)
-    dates = (frame["date"].astype("string").str.slice(0, 10).to_numpy(dtype=object, na_value=None)
-             if "date" in frame.columns else np.full(len(frame), None))
-    types = frame["event_type"].to_numpy(dtype=object) if "event_type" in frame.columns else np.full(len(frame), None)
+    # text columns of the eligible records only, taken by position (Arrow takes, no objects)
+    rows = np.flatnonzero(eligible)
+    position = np.full(len(frame), -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    part = frame.iloc[rows]
+    texts = {
+        "id": record_ids(part),
+        "date": part["date"].astype("string").str.slice(0, 10) if "date" in part.columns else None,
+        "side": part["border_side"].astype("string"),
+        "event_type": part["event_type"].astype("string") if "event_type" in part.columns else None,
+    }
+
+    def text(name: str, at: np.ndarray) -> pd.Series:
+        values = texts[name]
+        if values is None:
+            return pd.Series(pd.NA, index=range(len(at)), dtype="string")
+        return values.iloc[position[at]].reset_index(drop=True)
+
     table = pd.DataFrame({
-        "id_a": ids[a], "id_b": ids[b],
-        "date_a": dates[a], "date_b": dates[b],
+        "id_a": text("id", a), "id_b": text("id", b),
+        "date_a": text("date", a), "date_b": text("date", b),
         "days": (day[b] - day[a]).astype(np.int64),
-        "side_a": side[a], "side_b": side[b],
+        "side_a": text("side", a), "side_b": text("side", b),
         "km_a": distance[a], "km_b": distance[b],
         "km_apart": np.asarray(metres, dtype=float) / 1000.0,
-        "event_type_a": types[a], "event_type_b": types[b],
+        "event_type_a": text("event_type", a), "event_type_b": text("event_type", b),
         "exchange_id": _exchange_ids(a, b, len(frame)),
         "lon_a": lon[a], "lat_a": lat[a], "lon_b": lon[b], "lat_b": lat[b],
     })
-    for column in ("id_a", "id_b", "date_a", "date_b", "side_a", "side_b", "event_type_a", "event_type_b"):
-        table[column] = table[column].astype("string")
     return table[list(PAIR_COLUMNS)]
 
 
