@@ -1,9 +1,8 @@
 """Merging sources: one record per event from ACLED, UCDP GED and other exports.
 
-An ACLED export and a UCDP GED export of the same months describe many of the same
-events, each in its own words. :func:`merge` finds the records that describe one event,
-after the rules of meltt (Donnay et al., "Integrating Conflict Event Data", Journal of
-Conflict Resolution, 2019), and gives one record per event.
+ACLED and UCDP GED exports of the same months describe many of the same events.
+:func:`merge` finds the records of one event, after the rules of meltt (Donnay et al.,
+"Integrating Conflict Event Data", Journal of Conflict Resolution, 2019).
 
 **When records match.** Two records of different inputs match when all of these hold:
 
@@ -38,13 +37,12 @@ them:
   a record without an id: its position), joined by ``;``, in input order;
 - ``sources``: the list of the inputs those came from, in the same order (the incident
   schema's list of cited articles moves to ``citations``, the chosen record's);
-- ``fatalities``: the chosen record's figure; ``fatalities_by_source`` every record's, in
-  the order of ``source_ids`` (empty where a record gives none);
+- ``fatalities``: the chosen record's; ``fatalities_by_source``: every record's, in the
+  order of ``source_ids`` (empty where a record gives none);
 - ``id``: the chosen record's id, or ``INPUT:id`` where two output records would share one.
 
 Records without a date or a location match nothing and pass through, like every other
-unmatched record. Every input record is in exactly one output record's ``source_ids``,
-and for each input ``read = out + merged away``.
+unmatched record: every input record is in exactly one output record's ``source_ids``.
 
 Examples
 --------
@@ -189,12 +187,12 @@ class _Records:
         coords = [point_coordinates(f) for f in frames]
         self.lon = np.concatenate([c[0] for c in coords]) if coords else np.array([])
         self.lat = np.concatenate([c[1] for c in coords]) if coords else np.array([])
-        self.day = np.concatenate([self._days(f) for f in frames])
+        self.day = np.concatenate([day_numbers(f["date"]) if "date" in f.columns else np.full(len(f), np.nan)
+                                   for f in frames])
         self.ids = np.concatenate([record_ids(f).to_numpy(dtype=object) for f in frames])
         self.types = pd.Series(np.concatenate([self._column(f, "event_type") for f in frames]), dtype=object)
         precision = np.concatenate([pd.to_numeric(pd.Series(self._column(f, "precision_km")), errors="coerce")
                                     .to_numpy(dtype=float, na_value=np.nan) for f in frames])
-        self.precision = precision
         self.radius = np.clip(np.nan_to_num(precision, nan=0.0), 0.0, MAX_PRECISION_KM)
         fatalities = pd.Series(np.concatenate([self._column(f, "fatalities") for f in frames]), dtype=object)
         self.fatalities = pd.to_numeric(fatalities, errors="coerce")
@@ -205,17 +203,10 @@ class _Records:
         self.rank[order] = np.arange(len(order))
 
     @staticmethod
-    def _days(frame: pd.DataFrame) -> np.ndarray:
-        return day_numbers(frame["date"]) if "date" in frame.columns else np.full(len(frame), np.nan)
-
-    @staticmethod
     def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
         if name not in frame.columns:
             return np.full(len(frame), None, dtype=object)
         return frame[name].astype(object).where(frame[name].notna(), None).to_numpy(dtype=object)
-
-    def rows(self, k: int) -> np.ndarray:
-        return np.arange(self.starts[k], self.starts[k + 1])
 
 
 @dataclass
@@ -272,9 +263,6 @@ class _Clusters:
         self.rec = rec
         self.label = np.arange(len(rec.ids))  # event of each record, named by a member
         self.chosen = np.arange(len(rec.ids))  # chosen record of each event name
-
-    def events_of(self, rows: np.ndarray) -> np.ndarray:
-        return np.unique(self.label[rows])
 
     def join(self, rec_a: np.ndarray, rec_b: np.ndarray) -> None:
         """Merge the events of chosen records ``rec_a[i]`` and ``rec_b[i]``, pairwise."""
@@ -359,15 +347,15 @@ def merge_sources(
         return len(taken.a)
 
     for k in range(len(frames)):
-        rows = rec.rows(k)
+        rows = np.arange(rec.starts[k], rec.starts[k + 1])
         while within:
-            chosen = clusters.chosen[clusters.events_of(rows)]
+            chosen = clusters.chosen[np.unique(clusters.label[rows])]
             if not join(_candidates(rec, chosen, None, km, days, taxonomy), "within input"):
                 break
             clusters.chosen = _chosen_records(rec, clusters.label)
         if k:
-            before = clusters.chosen[clusters.events_of(np.arange(rec.starts[k]))]
-            new = clusters.chosen[clusters.events_of(rows)]
+            before = clusters.chosen[np.unique(clusters.label[: rec.starts[k]])]
+            new = clusters.chosen[np.unique(clusters.label[rows])]
             join(_candidates(rec, before, new, km, days, taxonomy), "across inputs")
             clusters.chosen = _chosen_records(rec, clusters.label)
     unplaced = ~(np.isfinite(rec.lon) & np.isfinite(rec.day))
@@ -498,14 +486,11 @@ def _assemble(frames: Sequence[gpd.GeoDataFrame], rec: _Records, clusters: _Clus
     matches = (pd.concat(tables, ignore_index=True) if tables
                else pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS}))[list(MATCH_COLUMNS)]
 
-    member_size = np.bincount(label, minlength=len(label))[label]
-    rows = []
-    for k, name in enumerate(rec.names):
-        mine = rec.input_no == k
-        out_k = int(np.count_nonzero(rec.input_no[pick] == k))
-        matched_k = int(np.count_nonzero(member_size[mine] > 1))
-        rows.append({"input": name, "read": int(mine.sum()), "matched": matched_k,
-                     "passed_through": int(mine.sum()) - matched_k, "out": out_k,
-                     "merged_away": int(mine.sum()) - out_k})
-    counts = pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
+    in_group = np.bincount(label, minlength=len(label))[label] > 1
+    k = len(rec.names)
+    read = np.bincount(rec.input_no, minlength=k)
+    out_k = np.bincount(rec.input_no[pick], minlength=k)
+    matched_k = np.bincount(rec.input_no[in_group], minlength=k)
+    counts = pd.DataFrame({"input": rec.names, "read": read, "matched": matched_k, "passed_through": read - matched_k,
+                           "out": out_k, "merged_away": read - out_k})[list(COUNT_COLUMNS)]
     return MergeResult(result, matches, counts)
