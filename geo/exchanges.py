@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -70,11 +71,11 @@ _NEEDED = ("border_side", "border_distance_km")
 
 
 def _check_window(days: float, km: float, apart_km: float | None) -> None:
-    if not isinstance(days, (int, float)) or not math.isfinite(days) or days < 0:
+    if not isinstance(days, numbers.Real) or not math.isfinite(days) or days < 0:
         raise GeoValueError(f"days must be a non-negative number of days, such as 3; not {days!r}")
-    if not isinstance(km, (int, float)) or not math.isfinite(km) or km <= 0:
+    if not isinstance(km, numbers.Real) or not math.isfinite(km) or km <= 0:
         raise GeoValueError(f"km must be a positive distance to the border in km, such as 50; not {km!r}")
-    if apart_km is not None and (not isinstance(apart_km, (int, float)) or not math.isfinite(apart_km) or apart_km <= 0):
+    if apart_km is not None and (not isinstance(apart_km, numbers.Real) or not math.isfinite(apart_km) or apart_km <= 0):
         raise GeoValueError(f"apart_km must be a positive distance in km or None; not {apart_km!r}")
 
 

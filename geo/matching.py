@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -286,9 +287,9 @@ def _check(frames: Sequence[gpd.GeoDataFrame], names: Sequence[str] | None, days
                 "select a region or period and .compute() it first")
         if not isinstance(frame, gpd.GeoDataFrame):
             raise GeoValueError(f"input {k + 1} must be a GeoDataFrame, not {type(frame).__name__}")
-    if not isinstance(days, (int, float)) or not math.isfinite(days) or days < 0:
+    if not isinstance(days, numbers.Real) or not math.isfinite(days) or days < 0:
         raise GeoValueError(f"days must be a non-negative number of days, such as 1; not {days!r}")
-    if not isinstance(km, (int, float)) or not math.isfinite(km) or km <= 0:
+    if not isinstance(km, numbers.Real) or not math.isfinite(km) or km <= 0:
         raise GeoValueError(f"km must be a positive number of km, such as 5; not {km!r}")
     labels = [f"input{k + 1}" for k in range(len(frames))] if names is None else [str(n) for n in names]
     if len(labels) != len(frames):
