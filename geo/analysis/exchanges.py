@@ -98,7 +98,8 @@ def _type_filter(frame: pd.DataFrame, event_types: Iterable[str] | None) -> np.n
         known = sorted(frame["event_type"].dropna().astype(str).unique()) if "event_type" in frame.columns else []
         logger.warning("geo: warning: no incident has the event type(s) %s; present: %s",
                        ", ".join(sorted(unknown)), ", ".join(known) or "none")
-    return present.isin(wanted).fillna(False).to_numpy(dtype=bool)
+    keep: np.ndarray = present.isin(wanted).fillna(False).to_numpy(dtype=bool)
+    return keep
 
 
 def _eligible_from_dask(result: Any, km: float, border: str) -> gpd.GeoDataFrame:
@@ -242,7 +243,8 @@ def _exchange_ids(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     _, first = np.unique(groups, return_index=True)
     number = np.empty(groups.max() + 1, dtype=np.int64)
     number[groups[np.sort(first)]] = np.arange(1, len(first) + 1)
-    return number[groups]
+    ids: np.ndarray = number[groups]
+    return ids
 
 
 def pair_arcs(table: pd.DataFrame, segment_km: float = ARC_SEGMENT_KM) -> gpd.GeoDataFrame:

@@ -207,7 +207,8 @@ class _Records:
     def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
         if name not in frame.columns:
             return np.full(len(frame), None, dtype=object)
-        return frame[name].astype(object).where(frame[name].notna(), None).to_numpy(dtype=object)
+        values: np.ndarray = frame[name].astype(object).where(frame[name].notna(), None).to_numpy(dtype=object)
+        return values
 
 
 @dataclass

@@ -96,7 +96,7 @@ def day_numbers(dates: pd.Series) -> np.ndarray:
     """
     text = dates.astype("string").str.slice(0, 10)
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    values = parsed.to_numpy(dtype="datetime64[D]")
+    values: np.ndarray = parsed.to_numpy(dtype="datetime64[D]")
     out = (values - _EPOCH).astype("timedelta64[D]").astype(float)
     out[np.isnat(values)] = np.nan
     return out
