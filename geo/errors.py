@@ -56,6 +56,23 @@ class DataError(GeoValueError):
         super().__init__(f"{': '.join(where)}: {message}" if where else message)
 
 
+class OutputPathError(GeoValueError):
+    """An output cannot be written where it was asked for; found before the work runs.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong with the path and what to do.
+    path : path-like, optional
+        The output.
+    """
+
+    def __init__(self, reason: str, *, path: object = None) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {str(path)!r}: {reason}" if path is not None else reason)
+
+
 class InputFileError(DataError):
     """A file cannot be found, opened or parsed."""
 
