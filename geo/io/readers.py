@@ -14,6 +14,7 @@ import csv
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,8 +41,13 @@ CSV_BLOCK_BYTES: int = 16 * 2**20
 #: Inputs larger than this many bytes log their progress at INFO level.
 LARGE_INPUT_BYTES: int = 64 * 2**20
 
+#: Bytes read at a time when counting a CSV's quote characters.
+SCAN_BYTES: int = 16 * 2**20
+
+# numbers as a CSV writes them; "007" and "+5" are text (an id, a code), not 7 and 5
 _INT_TEXT = r"-?(?:0|[1-9]\d*)"
-_FLOAT_TEXT = r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?"
+_FLOAT_TEXT = r"-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_JSON_TEXT = r"\s*[\[{].*"
 
 
 @dataclass
@@ -143,13 +149,88 @@ def _csv_chunks_fast(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
             return
 
 
+def _capture(handle: Any, lines: list[str]) -> Iterator[str]:
+    """The lines of ``handle``, each also appended to ``lines`` (the raw text of a record)."""
+    for line in handle:
+        lines.append(line)
+        yield line
+
+
+def unclosed_quote(text: str) -> tuple[int, int, str] | None:
+    """Where a quoted field of one CSV record's raw text goes wrong, as the csv module reads it.
+
+    Returns ``(offset, field_number, what)`` for the first quoted field that is never
+    closed, or that spans lines and is closed in the middle of a value (a stray quote
+    that swallowed the records after it), else None. A value such as ``5" tall`` or
+    ``"a"b`` on one line is read as the csv module reads it and is not a problem here.
+
+    Examples
+    --------
+    >>> unclosed_quote('a,"never closed\\nb,x\\n')
+    (2, 1, 'is never closed')
+    >>> unclosed_quote('a,"two\\nlines",b\\n') is None
+    True
+    """
+    pos, field, size = 0, 0, len(text)
+    while pos < size:
+        if text[pos] == '"':
+            start = pos
+            pos += 1
+            while True:
+                close = text.find('"', pos)
+                if close < 0:
+                    return start, field, "is never closed"
+                if text.startswith('"', close + 1):  # a doubled quote inside the value
+                    pos = close + 2
+                    continue
+                break
+            pos = close + 1
+            spans = "\n" in text[start:close] or "\r" in text[start:close]
+            if spans and pos < size and text[pos] not in ",\r\n":
+                return start, field, "spans lines and is closed in the middle of a value"
+        ends = [i for i in (text.find(",", pos), text.find("\n", pos), text.find("\r", pos)) if i >= 0]
+        if not ends:
+            break
+        pos = min(ends)
+        if text[pos] != ",":
+            break
+        pos += 1
+        field += 1
+    return None
+
+
+def _quote_error(path: Path, header: list[str], raw: list[str], first_line: int) -> InputFileError | None:
+    """The error for an unclosed quote in one record's raw lines, or None."""
+    problem = unclosed_quote("".join(raw))
+    if problem is None:
+        return None
+    offset, field, what = problem
+    line, seen = first_line, 0
+    for text in raw:
+        if seen + len(text) > offset:
+            break
+        seen += len(text)
+        line += 1
+    name = f" (field {header[field]!r})" if field < len(header) else ""
+    msg = (f"unterminated quote: the quoted value that begins on line {line}{name} {what}, so it would "
+           "swallow the records after it; close the quote, or double a quote inside a value (\"\")")
+    return InputFileError(msg, path=str(path))
+
+
 def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFrame, np.ndarray, pd.DataFrame]]:
-    """Chunks of a CSV read by the csv module: exact lines; rows of the wrong width rejected."""
+    """Chunks of a CSV read by the csv module: exact lines; rows of the wrong width rejected.
+
+    Each record that spans lines, and the last one, is checked for a quote that was never
+    closed: that is an error naming the line where the quoted value began.
+    """
     width = len(header)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        raw: list[str] = []
+        reader = csv.reader(_capture(handle, raw))
         next(reader, None)
+        raw.clear()
         end = reader.line_num
+        last: tuple[list[str], int] = ([], 0)
         rows: list[list[str]] = []
         lines: list[int] = []
         positions: list[int] = []
@@ -158,6 +239,11 @@ def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
         try:
             for row in reader:
                 start, end = end + 1, reader.line_num
+                record_lines = raw.copy()
+                raw.clear()
+                if end > start and (error := _quote_error(path, header, record_lines, start)) is not None:
+                    raise error
+                last = (record_lines, start)
                 if not row:  # a blank line is no record
                     continue
                 position += 1
@@ -175,6 +261,8 @@ def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
             raise InputFileError(f"not UTF-8 text (near line {end + 1}); save it as UTF-8", path=str(path)) from None
         except csv.Error as err:
             raise InputFileError(f"cannot parse CSV at line {reader.line_num}: {err}", path=str(path)) from None
+        if (error := _quote_error(path, header, *last)) is not None:
+            raise error
         yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
 
 
@@ -199,18 +287,43 @@ def _odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -
     return pd.DataFrame(records)
 
 
+def odd_quotes(path: Path) -> bool:
+    """True when a file holds an odd number of quote characters: some quote is not closed.
+
+    Counted in blocks of :data:`SCAN_BYTES`, at the speed of ``bytes.count``. Well-formed
+    quoting always pairs its quotes, so an odd count sends the file to the csv module,
+    which finds the quote and its line.
+    """
+    count = 0
+    with path.open("rb") as handle:
+        while block := handle.read(SCAN_BYTES):
+            count += block.count(b'"')
+    return count % 2 == 1
+
+
+def csv_text_chunks(path: Path, header: list[str], *, slow: bool = False) -> Iterator[tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None]]:
+    """Chunks of a CSV as text, with the line of each record and the rows of the wrong width.
+
+    pyarrow reads a regular table; ``slow=True``, or a file with an unclosed quote, goes
+    through the csv module. Raises :class:`IrregularCsv` when pyarrow finds the table
+    irregular: read again with ``slow=True``.
+    """
+    if not slow:
+        if odd_quotes(path):
+            raise IrregularCsv("an odd number of quote characters")
+        for frame, lines in _csv_chunks_fast(path, header):
+            yield frame, lines, None
+        return
+    yield from _csv_chunks_slow(path, header)
+
+
 def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow: bool = False) -> Iterator[Piece | pd.DataFrame]:
-    """Pieces of a CSV: pyarrow first; ``slow=True`` reads with the csv module."""
+    """Pieces of a CSV (and rejects of odd rows): pyarrow first; ``slow=True`` reads with the csv module."""
     header = _csv_header(path)
     if not header:
         return
-    if not slow:
-        for frame, lines in _csv_chunks_fast(path, header):
-            progress.advance(len(frame))
-            yield _tabular_piece(frame, lines, layout, path)
-        return
-    for frame, lines, odd in _csv_chunks_slow(path, header):
-        if len(odd):
+    for frame, lines, odd in csv_text_chunks(path, header, slow=slow):
+        if odd is not None and len(odd):
             yield odd
         if len(frame):
             progress.advance(len(frame))
@@ -403,8 +516,38 @@ class Progress:
         self.count = 0
 
 
-def infer_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
-    """Give CSV's other text columns numbers or booleans where every value is one."""
+def _json_cells(values: pd.Series) -> pd.Series | None:
+    """A text column's JSON arrays and objects, decoded; None unless every filled cell is one."""
+    decoded = []
+    for text in values.to_numpy(dtype=object):
+        if not isinstance(text, str):
+            decoded.append(None)
+            continue
+        try:
+            decoded.append(json.loads(text))
+        except json.JSONDecodeError:
+            return None
+    return pd.Series(decoded, index=values.index, dtype=object)
+
+
+def infer_text_columns(frame: pd.DataFrame, skip: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Type a CSV's text columns, except those in ``skip``: the one CSV typing of geo.
+
+    A column whose filled cells are all whole numbers becomes ``Int64`` (beyond 2**53 it
+    stays text), all numbers ``float``, all ``true``/``false`` (any case) ``boolean``,
+    and all JSON arrays or objects lists and dicts. Numbers with a leading zero or a plus
+    sign ("007", "+5") keep the column as text. Blank cells are missing.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"n": ["1", None], "x": ["1.5", "2"], "code": ["007", "12"],
+    ...                       "ok": ["True", "false"], "tags": ['["a"]', None]}, dtype="str")
+    >>> typed = infer_text_columns(table)
+    >>> [str(t) for t in typed.dtypes]
+    ['Int64', 'float64', 'str', 'boolean', 'object']
+    >>> typed["tags"].tolist()
+    [['a'], None]
+    """
     for column in frame.columns:
         if column in skip or frame[column].dtype != "str":
             continue
@@ -416,6 +559,62 @@ def infer_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
             frame[column] = numbers.astype("Int64") if numbers.abs().max() < 2**53 else frame[column]
         elif values.str.fullmatch(_FLOAT_TEXT).all():
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-        elif values.isin(["True", "False", "true", "false"]).all():
+        elif values.str.lower().isin(["true", "false"]).all():
             frame[column] = frame[column].str.lower().map({"true": True, "false": False}).astype("boolean")
+        elif values.str.fullmatch(_JSON_TEXT, flags=re.DOTALL).all():
+            decoded = _json_cells(frame[column])
+            if decoded is not None:
+                frame[column] = decoded
     return frame
+
+
+@dataclass
+class CsvTable:
+    """A whole CSV read by :func:`read_csv_table`: typed records, their lines, odd rows."""
+
+    frame: pd.DataFrame  # typed by :func:`infer_text_columns`; index = position in the file
+    lines: np.ndarray  # the line each record starts on (the header is line 1)
+    odd_rows: pd.DataFrame  # rejects for rows with the wrong number of fields
+
+    @property
+    def n_read(self) -> int:
+        """Records in the file, odd rows included."""
+        return len(self.frame) + len(self.odd_rows)
+
+
+def read_csv_table(path: str | Path, *, skip: set[str] | frozenset[str] = frozenset()) -> CsvTable:
+    """Read a whole CSV with the one CSV reader of geo: checked structure, then typed.
+
+    Rows with more or fewer fields than the header are rejects (``record`` = their line,
+    ``field`` = "(row)"), never shifted into other columns; an unclosed quote raises
+    :class:`~geo.errors.InputFileError` naming the line where it opened.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("id,place,note\\n1,Turbat,x\\n2,Turbat,Panjgur,x\\n")
+    >>> table = read_csv_table(path)
+    >>> table.frame["place"].tolist(), table.lines.tolist()
+    (['Turbat'], [2])
+    >>> table.odd_rows[["record", "field", "reason"]].values.tolist()
+    [[3, '(row)', '4 fields where the header has 3']]
+    """
+    path = Path(path)
+    header = _csv_header(path)
+    frames, lines, odd = [], [], []
+    if header:
+        try:
+            chunks = list(csv_text_chunks(path, header))
+        except IrregularCsv:
+            chunks = list(csv_text_chunks(path, header, slow=True))
+        for frame, line, rows in chunks:
+            frames.append(frame)
+            lines.append(line)
+            if rows is not None and len(rows):
+                odd.append(rows)
+    frame = (pd.concat(frames) if frames else
+             pd.DataFrame({c: pd.Series(dtype="str") for c in header}))
+    odd_rows = pd.concat(odd, ignore_index=True) if odd else pd.DataFrame(columns=["record", "id", "field", "reason"])
+    record = np.concatenate(lines) if lines else np.array([], dtype=np.int64)
+    return CsvTable(infer_text_columns(frame, skip), record, odd_rows)
