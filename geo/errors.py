@@ -77,6 +77,10 @@ class InputFileError(DataError):
     """A file cannot be found, opened or parsed."""
 
 
+class AccountingError(DataError):
+    """Records were lost between reading and writing: a bug in geo, never the user's doing."""
+
+
 class GeocodeError(GeoValueError):
     """A place name cannot be geocoded without guessing."""
 
