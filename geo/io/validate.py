@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,10 +47,22 @@ LON_NAMES = ("longitude", "lon", "lng", "long", "x")
 
 #: The study region (Pakistan, Iran and Afghanistan) as lon/lat bounds, for swap detection.
 STUDY_BBOX = (44.0, 23.5, 78.0, 39.8)
+#: How records name the countries of the study region (ISO3, ISO2, English).
+REGION_COUNTRIES = ("pak", "irn", "afg", "pk", "ir", "af", "pakistan", "iran", "afghanistan")
 
 # Date formats tried in turn; ACLED writes both "16 January 2024" and "2024-01-16".
 DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y")  # never 01/02/2024: day or month?
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
+# the time of an ISO date-time: hours, minutes, optional seconds and fraction, optional zone
+_ISO_TIME = r"[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2})?)?"
+
+#: The earliest year a date may have; earlier ones are typing errors (0001, 1024).
+FIRST_YEAR: int = 1900
+
+
+def last_year() -> int:
+    """The latest year a date may have: next year (a report may be dated ahead of time zones)."""
+    return datetime.date.today().year + 1
 
 # Checks run in a fixed order and a record keeps the reason of the first one it fails:
 # geometry, coordinates (missing, non-numeric, swapped, out of range), then fields in
@@ -59,6 +72,8 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
 @dataclass
 class Notes:
     """Warnings about kept records, counted per kind with a few example records.
+
+    A message may hold ``{count}``, which the rendering replaces with the number of records.
 
     Examples
     --------
@@ -98,7 +113,7 @@ class Notes:
             where = ", ".join(f"{unit} {r}" for r in examples)
             if count > len(examples):
                 where += f" and {count - len(examples)} more"
-            lines.append(f"{path}: {where}: field {field_name!r}: {message}")
+            lines.append(f"{path}: {where}: field {field_name!r}: {message.replace('{count}', f'{count:,}')}")
         return lines
 
 
@@ -215,23 +230,67 @@ def reproject(lon: np.ndarray, lat: np.ndarray, crs: Any) -> tuple[np.ndarray, n
     return out_lon, out_lat
 
 
+def _states_the_region(table: pd.DataFrame) -> bool:
+    """True when most records name Pakistan, Iran or Afghanistan in their country field."""
+    if "country" not in table.columns:
+        return False
+    names = table["country"].astype("str").str.strip().str.lower()
+    regional = names.isin(REGION_COUNTRIES)
+    stated = names.notna()
+    return bool(stated.any() and regional[stated].mean() >= 0.5)
+
+
+def _swapped_file(table: pd.DataFrame, possible: np.ndarray, swap_inside: np.ndarray, mostly_regional: bool) -> bool:
+    """Whether a table's coordinates look the wrong way round as a whole.
+
+    Most points lie outside the study region and their swaps inside it: nine in ten of
+    them, or half when the records themselves name a country of the region. (A table of
+    Ukraine or Turkey also has its swaps in Iran; the warning says it may be ignored.)
+    """
+    if mostly_regional or not possible.any():
+        return False
+    share = float(swap_inside[possible].mean())
+    return share >= (0.5 if _states_the_region(table) else 0.9)
+
+
 def _in_bbox(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     west, south, east, north = STUDY_BBOX
     return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+
+
+def _bad_times(text: pd.Series) -> np.ndarray:
+    """True where an ISO date-time's time is not a time of day (25:99, 12:60:00, a zone of +15:00)."""
+    rest = text.str.slice(10)
+    has_time = rest.str.len().fillna(0).to_numpy() > 0
+    bad = np.zeros(len(text), dtype=bool)
+    if not has_time.any():
+        return bad
+    parts = rest[has_time].str.extract(f"^{_ISO_TIME}$")
+    numbers = parts.apply(pd.to_numeric, errors="coerce")
+    malformed = parts[0].isna().to_numpy()
+    hour, minute, second, zone_hour, zone_minute = (numbers[k].to_numpy(dtype=float) for k in range(5))
+    with np.errstate(invalid="ignore"):
+        impossible = (hour > 23) | (minute > 59) | (second > 60) | (zone_hour > 14) | (zone_minute > 59)
+    bad[has_time] = malformed | impossible
+    return bad
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """ISO dates (text) from ISO or ACLED-style dates, and a mask of unparseable ones.
 
     ISO values (with or without a time) keep their first ten characters once they are
-    known to be a real date; the others are tried against :data:`DATE_FORMATS` in turn.
-    Missing values stay missing and are not flagged.
+    known to be a real date and, when a time is given, a real time of day; the others are
+    tried against :data:`DATE_FORMATS` in turn. Missing values stay missing and are not
+    flagged. Years outside :data:`FIRST_YEAR` .. :func:`last_year` are checked by
+    :func:`dates_out_of_range`.
 
     Examples
     --------
     >>> iso, bad = parse_dates(pd.Series(["2024-01-16", "16 January 2024", "2019-02-13 00:00:00.000", "2024-02-30", None]))
     >>> iso.tolist(), bad.tolist()
     (['2024-01-16', '2024-01-16', '2019-02-13', nan, nan], [False, False, False, True, False])
+    >>> parse_dates(pd.Series(["2024-02-29T25:99", "2024-02-29T23:59:59+05:00"]))[1].tolist()
+    [True, False]
     """
     text = _text(values)
     out = pd.Series(np.nan, index=values.index, dtype="str")
@@ -239,7 +298,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if is_iso.any():
         head = text[is_iso].str.slice(0, 10)
         parsed = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
-        out[is_iso] = head.where(parsed.notna()).astype("str")
+        good = parsed.notna().to_numpy() & ~_bad_times(text[is_iso])
+        out[is_iso] = head.where(good).astype("str")
     todo = (~is_iso) & text.notna().to_numpy()
     for fmt in DATE_FORMATS:
         if not todo.any():
@@ -252,6 +312,39 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
             todo[values.index.get_indexer(index)] = False
     bad = text.notna().to_numpy() & out.isna().to_numpy()
     return out, bad
+
+
+def dates_out_of_range(iso: pd.Series) -> np.ndarray:
+    """True where an ISO date's year is before :data:`FIRST_YEAR` or after next year.
+
+    Examples
+    --------
+    >>> dates_out_of_range(pd.Series(["0001-01-01", "2024-01-16", "9999-12-31", None])).tolist()
+    [True, False, True, False]
+    """
+    years = pd.to_numeric(iso.str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (years < FIRST_YEAR) | (years > last_year())
+
+
+def _check_dates(values: pd.Series, column: str, problems: pd.DataFrame, expected: str) -> pd.Series:
+    """Parse a date column, noting unparseable dates, impossible times and years out of range."""
+    iso, bad = parse_dates(values)
+    if bad.any():
+        text = _text(values)
+        quoted = text.astype(str).map(repr)
+        day = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+        clock = bad & day & text.str.fullmatch(_ISO_DATE).fillna(False).astype(bool).to_numpy()
+        _first(problems, clock, column, "impossible time of day in date " + quoted
+               + "; expected HH:MM or HH:MM:SS with hours 00-23 and minutes 00-59")
+        _first(problems, bad, column, "unparseable date " + quoted + expected)
+    early = dates_out_of_range(iso)
+    if early.any():
+        reason = ("date " + _text(values).astype(str).map(repr) + f" is outside the years {FIRST_YEAR}.."
+                  f"{last_year()}; check the year")
+        _first(problems, early, column, reason)
+        iso = iso.mask(early)
+    return iso
 
 
 def _decode_list(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -311,12 +404,7 @@ def normalise(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
     for column in SCHEMA:
         values = table[column] if column in table.columns else pd.Series(None, index=table.index, dtype=object)
         if column in ("date",):
-            iso, bad = parse_dates(values)
-            if bad.any():
-                reason = "unparseable date " + _text(values).astype(str).map(repr) + \
-                    "; expected YYYY-MM-DD or '16 January 2024'"
-                _first(problems, bad, column, reason)
-            out[column] = iso
+            out[column] = _check_dates(values, column, problems, "; expected YYYY-MM-DD or '16 January 2024'")
         elif column in INTEGER_FIELDS or column in FLOAT_FIELDS:
             numbers, reason = _numbers(values, integer=column in INTEGER_FIELDS)
             _first(problems, reason.notna().to_numpy(), column, reason)
@@ -331,9 +419,7 @@ def normalise(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
         if column in out.columns:
             continue
         if column == "date_end":
-            iso, bad = parse_dates(table[column])
-            _first(problems, bad, column, "unparseable date " + _text(table[column]).astype(str).map(repr))
-            out[column] = iso
+            out[column] = _check_dates(table[column], column, problems, "")
         else:
             out[column] = table[column]
     return out
@@ -427,15 +513,27 @@ def check_records(
     possible = pending & ~lat_out & ~lon_out
     inside = _in_bbox(lon, lat)
     mostly_regional = possible.any() and inside[possible].mean() >= 0.5
-    swapped_region = possible & ~inside & _in_bbox(lat, lon) if mostly_regional else np.zeros_like(possible)
+    swap_inside = possible & ~inside & _in_bbox(lat, lon)
+    swapped_region = swap_inside if mostly_regional else np.zeros_like(possible)
+    # A file whose points mostly lie outside the region while their swaps lie inside it
+    # has its columns the wrong way round (4,000 km away, in Finland or Egypt): one warning.
+    whole_file = swap_inside if _swapped_file(table, possible, swap_inside, mostly_regional) else np.zeros_like(possible)
+    field_pair = f"{lat_field}/{lon_field}"
     if fix_swapped:
-        swap = swapped_range | swapped_region
+        swap = swapped_range | swapped_region | whole_file
         lon[swap], lat[swap] = lat[swap], lon[swap].copy()
-        notes.add(swapped_range, record, f"{lat_field}/{lon_field}",
+        notes.add(swapped_range, record, field_pair,
                   "latitude outside -90..90 with a longitude that is a valid latitude; swapped (--fix-swapped)")
-        notes.add(swapped_region, record, f"{lat_field}/{lon_field}",
+        notes.add(swapped_region, record, field_pair,
                   "outside the study region while the swapped point is inside it; swapped (--fix-swapped)")
+        notes.add(whole_file, record, field_pair,
+                  "{count} records lie outside the study region while their swapped points lie inside it: "
+                  "latitude and longitude are the wrong way round in most of the file; swapped (--fix-swapped)")
     else:
+        notes.add(whole_file, record, field_pair,
+                  "{count} records lie outside the study region (Pakistan, Iran, Afghanistan) while their "
+                  "swapped points lie inside it: latitude and longitude look the wrong way round in most of "
+                  "the file; kept as given (--fix-swapped swaps them)")
         reason = _describe(swapped_range, table.index, lambda i: (
             f"latitude {float(lat[i])!r} is outside -90..90 but longitude {float(lon[i])!r} is a valid latitude: "
             "latitude and longitude look swapped; fix the file or rerun with --fix-swapped"))

@@ -26,6 +26,7 @@ from geo.io import (
     rejects_path_for,
     write_incidents,
 )
+from geo.io import validate
 from geo.io.formats import SCHEMA
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -257,7 +258,7 @@ def incident_frames(draw: Any) -> gpd.GeoDataFrame:
     for ident in ids:
         rows.append({
             "id": ident,
-            "date": draw(st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date())).isoformat(),
+            "date": draw(st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp(f"{validate.last_year()}-12-31").date())).isoformat(),
             "date_precision": draw(st.none() | st.sampled_from(["day", "week", "month"])),
             "title": draw(TEXT),
             "summary": draw(MAYBE_TEXT),
