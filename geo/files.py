@@ -34,7 +34,7 @@ from geo.errors import GeoValueError, OutputPathError
 
 __all__ = [
     "Terminated", "atomic_write", "check_output_dir", "check_output_path", "no_clobber",
-    "raise_on_sigterm", "replace_dir", "temp_prefix",
+    "raise_on_sigterm", "replace_dir", "staging_dir", "temp_prefix",
 ]
 
 #: The longest file name most file systems allow, in bytes, when the folder does not say.
@@ -198,6 +198,22 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return bool(done == 0)
+
+
+def staging_dir(target: str | os.PathLike[str]) -> Path:
+    """A new hidden folder beside ``target`` to build its replacement in (see :func:`replace_dir`).
+
+    It has the permissions a plain ``mkdir`` would give, not the owner-only ones of
+    :func:`tempfile.mkdtemp`, since it becomes ``target``.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name, target.parent), suffix=_SUFFIX,
+                                    dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)
+    return staging
 
 
 def replace_dir(new: Path, target: Path) -> None:
