@@ -16,6 +16,7 @@ is an input, whose rejects file would be an input, or whose name ends in
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -71,6 +72,9 @@ def rejects_path_for(output: str | os.PathLike[str]) -> Path:
 
     Keeping the extension means two outputs never share a rejects file: ``events.geojson``
     and ``events.html`` have ``events.geojson.rejects.csv`` and ``events.html.rejects.csv``.
+    A name too long for the file system to take the suffix (a 250-byte name, say) is cut
+    and followed by ``~`` and 8 hex digits of its SHA-256, so that it still fits and is
+    still its own.
 
     Examples
     --------
@@ -78,7 +82,14 @@ def rejects_path_for(output: str | os.PathLike[str]) -> Path:
     'maps/out.geojson.rejects.csv'
     """
     output = Path(output)
-    return output.with_name(f"{output.name}{REJECTS_SUFFIX}")
+    name = f"{output.name}{REJECTS_SUFFIX}"
+    limit = name_max(output.parent)
+    encoded = output.name.encode("utf-8", "surrogateescape")
+    if len(name.encode("utf-8", "surrogateescape")) > limit:  # a long name: shortened, with its hash
+        digest = hashlib.sha256(encoded).hexdigest()[:8]
+        stem = encoded[: limit - len(REJECTS_SUFFIX) - len(digest) - 1].decode("utf-8", "ignore")
+        name = f"{stem}~{digest}{REJECTS_SUFFIX}"
+    return output.with_name(name)
 
 
 def check_output(
@@ -92,8 +103,7 @@ def check_output(
     Raises :class:`~geo.errors.OutputPathError` when ``output`` fails
     :func:`geo.files.check_output_path` (a folder, inside a regular file, not writable,
     a name over the file system's limit, an input), when its name ends in
-    ``.rejects.csv``, or when its rejects file would be an input, a folder or a name over
-    the limit. With ``clobber=False``, an existing output or rejects file is refused.
+    ``.rejects.csv``, or when its rejects file would be an input or a folder. With ``clobber=False``, an existing output or rejects file is refused.
 
     Examples
     --------
@@ -109,12 +119,6 @@ def check_output(
                               "output; choose another name", path=output)
     check_output_path(path, inputs=inputs, clobber=clobber)
     rejects = rejects_path_for(path)
-    limit = min(name_max(p) for p in (path.parent, *path.parents) if p.is_dir()) if path.parent.is_dir() else 255
-    size = len(os.fsencode(rejects.name))
-    if size > limit:
-        raise OutputPathError(f"its rejects file {rejects.name[:40]!r}… would be {size} bytes, over the file "
-                              f"system's {limit}; shorten the name to at most {limit - len(REJECTS_SUFFIX)} bytes",
-                              path=output)
     for given in inputs:
         if rejects.exists() and given.exists() and os.path.samefile(rejects, given) or (
                 os.path.realpath(rejects) == os.path.realpath(given)):
