@@ -13,7 +13,7 @@ def shown_path(path: object, limit: int = 160) -> str:
     Examples
     --------
     >>> shown_path("b/" * 100 + "x.csv", limit=60)
-    'b/b/b/b/b/…(195 characters)…b/x.csv'
+    'b/b/b/b/b/…(185 characters)…/b/b/x.csv'
     """
     text = str(path)
     if len(text) <= limit:
