@@ -68,50 +68,121 @@ def _dumps(value: Any) -> str:
     return json.dumps(json_value(value), ensure_ascii=False, separators=(",", ":"))
 
 
-def _floats(values: np.ndarray) -> list[str]:
-    """``json.dumps`` of each float (NaN as null), without a call per value to json."""
-    out = list(map(float.__repr__, values.tolist()))
-    special = ~np.isfinite(values)
-    for i in np.flatnonzero(special):
-        value = values[i]
-        out[i] = "null" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    return out
+def _python_float(value: float, nan: str) -> str:
+    if math.isnan(value):
+        return nan
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
 
 
-def _with_nulls(out: list[str], missing: np.ndarray) -> list[str]:
-    for i in np.flatnonzero(missing):
-        out[i] = "null"
-    return out
+def _floats(values: np.ndarray, nan: str = "null") -> pa.Array:
+    """``json.dumps`` of each float, by pyarrow where its text is Python's.
+
+    pyarrow writes the same shortest digits as ``repr`` and differs only in layout: no
+    ``.0`` on whole numbers, and exponents at other magnitudes; those few go through
+    ``repr``. ``nan`` is what NaN becomes (``null`` for a column, ``NaN`` inside a list,
+    as ``json.dumps`` writes it there).
+    """
+    values = np.ascontiguousarray(values, dtype=float)
+    text = pc.cast(pa.array(values), pa.string())
+    with np.errstate(invalid="ignore"):
+        whole = values == np.floor(values)
+        size = np.abs(values)
+        fast = (size == 0) | ((size >= 1e-4) & (size < 1e9))
+    text = pc.if_else(pa.array(whole & fast), pc.binary_join_element_wise(text, ".0", ""), text)
+    slow = np.flatnonzero(~fast)
+    if len(slow):
+        fixes = pa.array([_python_float(v, nan) for v in values[slow].tolist()], pa.string())
+        mask = np.zeros(len(values), dtype=bool)
+        mask[slow] = True
+        text = pc.replace_with_mask(text, pa.array(mask), fixes)
+    return text
 
 
-def _encode(values: pd.Series) -> list[str]:
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
+
+
+def _strings(array: pa.Array) -> pa.Array:
+    """JSON strings (nulls as null), as ``json.dumps(..., ensure_ascii=False)`` writes them.
+
+    Text without a quote, a backslash or a control character is only quoted, by pyarrow;
+    the rest goes through :func:`json.encoder.encode_basestring`, the function
+    ``json.dumps`` uses.
+    """
+    if not pa.types.is_string(array.type):
+        array = array.cast(pa.string())
+    quoted = pc.binary_join_element_wise('"', array, '"', "")
+    escape = pc.fill_null(pc.match_substring_regex(array, _NEEDS_ESCAPE), False)
+    if pc.any(escape).as_py():
+        mask = escape.to_numpy(zero_copy_only=False)
+        fixes = pa.array([encode_basestring(v) for v in array.filter(escape).to_pylist()], pa.string())
+        quoted = pc.replace_with_mask(quoted, pa.array(mask), fixes)
+    return pc.fill_null(quoted, "null")
+
+
+def _arrow_json(array: pa.Array, nan: str = "null") -> pa.Array | None:
+    """The JSON text of each value of a pyarrow array, or None for types left to :mod:`json`."""
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        return _arrow_json(array.dictionary_decode(), nan)
+    if pa.types.is_null(kind):
+        return pa.array(["null"] * len(array), pa.string())
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return _strings(array)
+    if pa.types.is_boolean(kind):
+        return pc.fill_null(pc.if_else(array, "true", "false"), "null")
+    if pa.types.is_integer(kind):
+        return pc.fill_null(pc.cast(array, pa.string()), "null")
+    if pa.types.is_floating(kind):
+        values = array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        return pc.if_else(array.is_valid(), _floats(values, nan), "null")
+    if pa.types.is_struct(kind):
+        pieces = []
+        for child_field, child in zip(kind, array.flatten(), strict=True):
+            encoded = _arrow_json(child, "NaN")
+            if encoded is None:
+                return None
+            pieces.append(pc.binary_join_element_wise(encode_basestring(child_field.name) + ":", encoded, ""))
+        body = pc.binary_join_element_wise(*pieces, ",") if pieces else pa.array([""] * len(array), pa.string())
+        return pc.if_else(array.is_valid(), pc.binary_join_element_wise("{", body, "}", ""), "null")
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        elements = _arrow_json(array.flatten(), "NaN")
+        if elements is None:
+            return None
+        offsets = array.offsets.to_numpy(zero_copy_only=False)
+        lists = pa.ListArray.from_arrays(pa.array(offsets - offsets[0], pa.int32()), elements)
+        body = pc.binary_join(lists, ",")
+        return pc.if_else(array.is_valid(), pc.binary_join_element_wise("[", body, "]", ""), "null")
+    return None
+
+
+def _arrow_of(values: pd.Series) -> pa.Array:
+    array = pa.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _encode(values: pd.Series) -> pa.Array:
     """The JSON text of each value of a column, as :func:`json.dumps` writes it."""
     dtype = values.dtype
     if isinstance(dtype, np.dtype):
         if dtype.kind == "f":
             return _floats(values.to_numpy(dtype=float))
-        if dtype.kind in "iu":
-            return list(map(int.__repr__, values.to_numpy().tolist()))
-        if dtype.kind == "b":
-            return ["true" if v else "false" for v in values.to_numpy().tolist()]
-    missing = values.isna().to_numpy(dtype=bool)
-    if isinstance(dtype, pd.StringDtype) or (
-        dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+        if dtype.kind in "iub":
+            return _arrow_json(pa.array(values.to_numpy()))  # type: ignore[return-value]
+    if isinstance(dtype, (pd.StringDtype, pd.ArrowDtype, pd.BooleanDtype)) or (
+        pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, np.dtype)
     ):
-        texts = values.to_numpy(dtype=object)
-        return _with_nulls([encode_basestring(v) if isinstance(v, str) else "null" for v in texts.tolist()], missing)
-    if isinstance(dtype, pd.BooleanDtype):
-        return _with_nulls(["true" if v else "false" for v in values.fillna(False).to_numpy(dtype=bool).tolist()],
-                           missing)
-    if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
-        return _with_nulls(list(map(int.__repr__, values.fillna(0).to_numpy(dtype=np.int64).tolist())), missing)
-    if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
-        return _floats(values.to_numpy(dtype=float, na_value=np.nan))
-    return [_dumps(v) for v in values]  # lists, objects, dates: value by value
+        encoded = _arrow_json(_arrow_of(values))
+        if encoded is not None:
+            return encoded
+    elif dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return _strings(pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True))
+    return pa.array([_dumps(v) for v in values], pa.string())  # lists, objects, dates: value by value
 
 
-def _geometries(geoms: np.ndarray, decimals: int) -> list[str]:
-    """The JSON text of each geometry: points fast, any other shape through its mapping."""
+def _geometries(geoms: np.ndarray, decimals: int) -> pa.Array:
+    """The JSON text of each geometry: points in bulk, any other shape through its mapping."""
     missing = shapely.is_missing(geoms)
     present = ~missing
     empty = np.zeros(len(geoms), dtype=bool)
@@ -119,16 +190,26 @@ def _geometries(geoms: np.ndarray, decimals: int) -> list[str]:
     simple = present & ~empty
     point = np.zeros(len(geoms), dtype=bool)
     point[simple] = (shapely.get_type_id(geoms[simple]) == 0) & ~shapely.has_z(geoms[simple])
-    out = ["null"] * len(geoms)
+    out = pa.array(["null"] * len(geoms), pa.string())
     where = np.flatnonzero(point)
     if len(where):
-        xs = shapely.get_x(geoms[where]).tolist()
-        ys = shapely.get_y(geoms[where]).tolist()
-        for i, x, y in zip(where.tolist(), xs, ys, strict=True):
-            out[i] = '{"type":"Point","coordinates":[' + _dumps(round(x, decimals)) + "," + _dumps(round(y, decimals)) + "]}"
-    for i in np.flatnonzero(simple & ~point).tolist():
-        mapping = geoms[i].__geo_interface__
-        out[i] = _dumps({"type": mapping["type"], "coordinates": _round_coords(mapping["coordinates"], decimals)})
+        # Python's round: correctly rounded, as the mapping-based writer rounds
+        xs = np.array([round(v, decimals) for v in shapely.get_x(geoms[where]).tolist()], dtype=float)
+        ys = np.array([round(v, decimals) for v in shapely.get_y(geoms[where]).tolist()], dtype=float)
+        points = pc.binary_join_element_wise('{"type":"Point","coordinates":[', _floats(xs, "NaN"), ",",
+                                             _floats(ys, "NaN"), "]}", "")
+        mask = np.zeros(len(geoms), dtype=bool)
+        mask[where] = True
+        out = pc.replace_with_mask(out, pa.array(mask), points)
+    other = np.flatnonzero(simple & ~point)
+    if len(other):
+        shapes = []
+        for i in other.tolist():
+            mapping = geoms[i].__geo_interface__
+            shapes.append(_dumps({"type": mapping["type"], "coordinates": _round_coords(mapping["coordinates"], decimals)}))
+        mask = np.zeros(len(geoms), dtype=bool)
+        mask[other] = True
+        out = pc.replace_with_mask(out, pa.array(mask), pa.array(shapes, pa.string()))
     return out
 
 
@@ -153,17 +234,15 @@ def feature_bytes(frame: gpd.GeoDataFrame, decimals: int, *, first: bool) -> byt
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs("EPSG:4326")
     geometry_name = frame.geometry.name
-    pieces = []
+    # one row-wise join: the separator, the feature's opening, each key and value, the geometry
+    pieces: list[Any] = [SEPARATOR + '{"type":"Feature","properties":{']
     for column in frame.columns:
         if column == geometry_name:
             continue
-        values = pa.array(_encode(frame[column]), type=pa.string())
-        pieces.append(pc.binary_join_element_wise(encode_basestring(str(column)) + ":", values, ""))
-    properties = pc.binary_join_element_wise(*pieces, ",") if pieces else pa.array([""] * len(frame), pa.string())
-    geometry = pa.array(_geometries(frame.geometry.to_numpy(), decimals), type=pa.string())
-    features = pc.binary_join_element_wise(
-        SEPARATOR + '{"type":"Feature","properties":{', properties, '},"geometry":', geometry, "}", ""
-    )
+        pieces.append(("," if len(pieces) > 1 else "") + encode_basestring(str(column)) + ":")
+        pieces.append(_encode(frame[column]))
+    pieces += ['},"geometry":', _geometries(frame.geometry.to_numpy(), decimals), "}"]
+    features = pc.binary_join_element_wise(*pieces, "")
     _, offset_buffer, data_buffer = features.buffers()
     offsets = np.frombuffer(offset_buffer, dtype=np.int32)[features.offset:features.offset + len(features) + 1]
     data = memoryview(data_buffer)[int(offsets[0]):int(offsets[-1])]

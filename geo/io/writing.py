@@ -239,18 +239,19 @@ class IncidentWriter:
 
     def _write_parquet(self, chunk: gpd.GeoDataFrame) -> None:
         import pyarrow.parquet as pq
+        import shapely
 
-        table = pa.table(chunk.to_arrow(index=False))
+        name = chunk.geometry.name
+        table = pa.Table.from_pandas(pd.DataFrame(chunk.drop(columns=name)), preserve_index=False)
+        wkb = shapely.to_wkb(chunk.geometry.to_numpy(), flavor="iso")
+        table = table.append_column(name, pa.array(wkb, pa.binary()))
         if self._parquet is None:
-            metadata = dict(table.schema.metadata or {})
-            if b"geo" in metadata:  # bounds and types of the first chunk would be wrong for the file
-                geo_meta = json.loads(metadata[b"geo"])
-                for column in geo_meta.get("columns", {}).values():
-                    column.pop("bbox", None)
-                    column["geometry_types"] = []
-                metadata[b"geo"] = json.dumps(geo_meta).encode()
-            schema = table.schema.with_metadata(metadata)
-            self._parquet = pq.ParquetWriter(self._handle, schema)
+            # GeoParquet 1.0 metadata; no bounds or types: the first chunk cannot know the file's
+            crs = chunk.crs.to_json_dict() if chunk.crs is not None else None
+            geo_meta = {"version": "1.0.0", "primary_column": name,
+                        "columns": {name: {"encoding": "WKB", "geometry_types": [], "crs": crs}}}
+            metadata = {**(table.schema.metadata or {}), b"geo": json.dumps(geo_meta).encode()}
+            self._parquet = pq.ParquetWriter(self._handle, table.schema.with_metadata(metadata))
         self._parquet.write_table(table.cast(self._parquet.schema))
 
     def close(self) -> None:
