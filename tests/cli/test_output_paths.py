@@ -89,8 +89,10 @@ def test_bad_output_paths_fail_before_the_work(tmp_path: Path, events: Path, com
         str(tmp_path / ("b/" * 2500)) + f"out{ext}": "the path is 5,",
         tmp_path / ("n" * 256 + ext): "file systems take at most 255",
     }
-    if command == "summary":  # a summary writes text of any of these kinds
-        cases.pop(tmp_path / f"out{ext}.rejects.csv")
+    if command in ("map", "figure"):  # these refuse any .csv
+        cases[tmp_path / f"out{ext}.rejects.csv"] = "unknown extension '.csv'"
+    else:
+        cases[tmp_path / "out.rejects.csv"] = "ends in .rejects.csv"
     for output, message in cases.items():
         result = _run(*args, source, "-o", output)
         assert result.exit_code == 2, (output, result.output)
