@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-__all__ = ["FOOTER", "HEADER", "SEPARATOR", "feature_bytes", "json_value"]
+__all__ = ["FOOTER", "HEADER", "SEPARATOR", "arrow_json", "arrow_of", "feature_bytes", "json_value"]
 
 #: What a feature collection starts and ends with, and what stands between features.
 HEADER = b'{"type":"FeatureCollection","features":[\n'
@@ -121,11 +121,27 @@ def _strings(array: pa.Array) -> pa.Array:
     return pc.fill_null(quoted, "null")
 
 
-def _arrow_json(array: pa.Array, nan: str = "null") -> pa.Array | None:
-    """The JSON text of each value of a pyarrow array, or None for types left to :mod:`json`."""
+def arrow_json(array: pa.Array, separators: tuple[str, str] = (",", ":")) -> pa.Array | None:
+    """The JSON text of each value of a pyarrow array, as :func:`json.dumps` writes it.
+
+    Nulls become ``null``; lists and structs are joined with ``separators`` (item, key)
+    as in :func:`json.dumps`. Returns None for a type it does not know (timestamps,
+    binary, maps...), which is then left to :mod:`json`, value by value.
+
+    Examples
+    --------
+    >>> arrow_json(pa.array([[{"a": 1.0, "b": None}], None], pa.list_(pa.struct([("a", pa.float64()), ("b", pa.string())])))).to_pylist()
+    ['[{"a":1.0,"b":null}]', 'null']
+    """
+    return _arrow_json(array, "null", separators)
+
+
+def _arrow_json(array: pa.Array, nan: str = "null", separators: tuple[str, str] = (",", ":")) -> pa.Array | None:
+    """:func:`arrow_json`, with what NaN becomes (``null`` for a column, ``NaN`` inside a list)."""
     kind = array.type
+    item_sep, key_sep = separators
     if pa.types.is_dictionary(kind):
-        return _arrow_json(array.dictionary_decode(), nan)
+        return _arrow_json(array.dictionary_decode(), nan, separators)
     if pa.types.is_null(kind):
         return pa.array(["null"] * len(array), pa.string())
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
@@ -140,24 +156,25 @@ def _arrow_json(array: pa.Array, nan: str = "null") -> pa.Array | None:
     if pa.types.is_struct(kind):
         pieces = []
         for child_field, child in zip(kind, array.flatten(), strict=True):
-            encoded = _arrow_json(child, "NaN")
+            encoded = _arrow_json(child, "NaN", separators)
             if encoded is None:
                 return None
-            pieces.append(pc.binary_join_element_wise(encode_basestring(child_field.name) + ":", encoded, ""))
-        body = pc.binary_join_element_wise(*pieces, ",") if pieces else pa.array([""] * len(array), pa.string())
+            pieces.append(pc.binary_join_element_wise(encode_basestring(child_field.name) + key_sep, encoded, ""))
+        body = pc.binary_join_element_wise(*pieces, item_sep) if pieces else pa.array([""] * len(array), pa.string())
         return pc.if_else(array.is_valid(), pc.binary_join_element_wise("{", body, "}", ""), "null")
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        elements = _arrow_json(array.flatten(), "NaN")
+        elements = _arrow_json(array.flatten(), "NaN", separators)
         if elements is None:
             return None
         offsets = array.offsets.to_numpy(zero_copy_only=False)
         lists = pa.ListArray.from_arrays(pa.array(offsets - offsets[0], pa.int32()), elements)
-        body = pc.binary_join(lists, ",")
+        body = pc.binary_join(lists, item_sep)
         return pc.if_else(array.is_valid(), pc.binary_join_element_wise("[", body, "]", ""), "null")
     return None
 
 
-def _arrow_of(values: pd.Series) -> pa.Array:
+def arrow_of(values: pd.Series) -> pa.Array:
+    """A column as one pyarrow array (chunks combined)."""
     array = pa.array(values, from_pandas=True)
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
@@ -173,7 +190,7 @@ def _encode(values: pd.Series) -> pa.Array:
     if isinstance(dtype, (pd.StringDtype, pd.ArrowDtype, pd.BooleanDtype)) or (
         pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, np.dtype)
     ):
-        encoded = _arrow_json(_arrow_of(values))
+        encoded = _arrow_json(arrow_of(values))
         if encoded is not None:
             return encoded
     elif dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):

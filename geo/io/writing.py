@@ -137,8 +137,14 @@ def cells_for_csv(table: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_list(values.dtype.pyarrow_dtype):
-            out[column] = values.map(lambda v: json.dumps(geojson_text.json_value(v), ensure_ascii=False),
-                                     na_action="ignore").astype(object)
+            array = geojson_text.arrow_of(values)
+            text = geojson_text.arrow_json(array, separators=(", ", ": "))
+            if text is not None:  # json.dumps' text, built by pyarrow
+                cells = text.to_numpy(zero_copy_only=False).astype(object)
+                out[column] = pd.Series(cells, index=values.index, dtype=object).where(values.notna().to_numpy())
+            else:
+                out[column] = values.map(lambda v: json.dumps(geojson_text.json_value(v), ensure_ascii=False),
+                                         na_action="ignore").astype(object)
         elif values.dtype == object:
             nested = values.map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray)))
             if nested.any():

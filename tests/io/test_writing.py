@@ -160,3 +160,11 @@ def test_check_output_guards_the_rejects_files(tmp_path: Path) -> None:
     (tmp_path / "y.csv.rejects.csv").write_text("old")
     with pytest.raises(OutputPathError, match="--no-clobber"):
         check_output(tmp_path / "y.csv", clobber=False)
+
+
+def test_csv_cells_of_arrow_lists_are_json_dumps_text() -> None:
+    frame = geo.read_incidents(DATA / "acled_sample.csv")
+    assert isinstance(frame["sources"].dtype, pd.ArrowDtype)
+    cells = writing.cells_for_csv(frame[["sources"]])["sources"]
+    for cell, value in zip(cells, frame["sources"], strict=True):
+        assert pd.isna(cell) if value is pd.NA else cell == json.dumps(value, ensure_ascii=False)  # the default separators, ", " and ": "
