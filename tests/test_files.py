@@ -54,13 +54,11 @@ def test_a_long_legal_name_gets_a_temporary_name_that_fits(tmp_path: Path) -> No
 def test_no_clobber_keeps_an_existing_file_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("mine")
-    with no_clobber(), pytest.raises(OutputPathError, match="--no-clobber keeps it"):
-        with atomic_write(target) as handle:
-            handle.write("theirs")
+    with no_clobber(), pytest.raises(OutputPathError, match="--no-clobber keeps it"), atomic_write(target) as handle:
+        handle.write("theirs")
     assert target.read_text() == "mine" and _hidden(tmp_path) == []
-    with no_clobber():
-        with atomic_write(tmp_path / "new.csv") as handle:
-            handle.write("new")
+    with no_clobber(), atomic_write(tmp_path / "new.csv") as handle:
+        handle.write("new")
     assert (tmp_path / "new.csv").read_text() == "new"
 
 
@@ -115,7 +113,7 @@ def test_check_output_dir_replaces_only_earlier_outputs(tmp_path: Path, monkeypa
     out = tmp_path / "maps"
     out.mkdir()
     (out / "incidents.html").write_text("old build")
-    ours = lambda name: name == "incidents.html"  # noqa: E731
+    ours = lambda name: name == "incidents.html"
     assert check_output_dir(out, replaceable=ours) == out
     with pytest.raises(OutputPathError, match="--no-clobber"):
         check_output_dir(out, replaceable=ours, clobber=False)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from geo import settings
-from geo.cli._common import check_output, finish, keep_existing, load_incidents, no_clobber_option, reading_options
+from geo.cli._common import (
+    check_output,
+    finish,
+    keep_existing,
+    load_incidents,
+    no_clobber_option,
+    reading_options,
+)
 
 
 @click.command(name="map")

@@ -518,7 +518,7 @@ class Progress:
 
 def _json_cells(values: pd.Series) -> pd.Series | None:
     """A text column's JSON arrays and objects, decoded; None unless every filled cell is one."""
-    decoded = []
+    decoded: list[Any] = []
     for text in values.to_numpy(dtype=object):
         if not isinstance(text, str):
             decoded.append(None)

@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import geopandas as gpd
 import numpy as np
@@ -113,13 +113,13 @@ def check_output(
     geo.errors.OutputPathError: cannot write 'out.rejects.csv': the name ends in .rejects.csv, which geo keeps for the rejects beside each output; choose another name
     """
     path = Path(output)
-    inputs = [Path(p) for p in inputs]
+    given_inputs = [Path(p) for p in inputs]
     if path.name.lower().endswith(REJECTS_SUFFIX):
         raise OutputPathError(f"the name ends in {REJECTS_SUFFIX}, which geo keeps for the rejects beside each "
                               "output; choose another name", path=output)
-    check_output_path(path, inputs=inputs, clobber=clobber)
+    check_output_path(path, inputs=given_inputs, clobber=clobber)
     rejects = rejects_path_for(path)
-    for given in inputs:
+    for given in given_inputs:
         if rejects.exists() and given.exists() and os.path.samefile(rejects, given) or (
                 os.path.realpath(rejects) == os.path.realpath(given)):
             raise OutputPathError(f"its rejects file {str(rejects)!r} is the input, which a run without rejects "
@@ -280,7 +280,7 @@ class IncidentWriter:
             raise
         self._stack.__exit__(kind, error, tb)
 
-    def __enter__(self) -> IncidentWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -48,8 +48,8 @@ def test_a_trailing_comma_on_every_row_rejects_each_row(tmp_path: Path) -> None:
         # the quote is never closed: it swallowed every record after it
         ('id,date,lat,lon,summary\na,2024-01-16,27.0,63.4,"never closed\nb,2024-01-17,27.1,63.3,x\n', 2),
         # the quote is closed by the next quoted value, in the middle of a record
-        ('id,date,lat,lon,summary\na,2024-01-16,27.0,63.4,ok\nb,2024-01-16,27.0,63.4,"oops\n'
-         'c,2024-01-17,27.1,63.3,"quoted, yes"\nd,2024-01-17,27.1,63.3,x\n', 3),
+        (('id,date,lat,lon,summary\na,2024-01-16,27.0,63.4,ok\nb,2024-01-16,27.0,63.4,"oops\n'
+          'c,2024-01-17,27.1,63.3,"quoted, yes"\nd,2024-01-17,27.1,63.3,x\n'), 3),
     ],
 )
 def test_an_unterminated_quote_is_an_error_naming_its_line(tmp_path: Path, text: str, line: int) -> None:

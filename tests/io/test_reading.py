@@ -24,9 +24,9 @@ from geo.io import (
     read_incidents_checked,
     readers,
     rejects_path_for,
+    validate,
     write_incidents,
 )
-from geo.io import validate
 from geo.io.formats import SCHEMA
 
 DATA = Path(__file__).resolve().parent.parent / "data"

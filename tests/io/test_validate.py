@@ -218,8 +218,8 @@ def test_impossible_times_are_rejected_and_real_ones_kept() -> None:
     checked = validate.check_records(table, np.array([63.4]), np.array([27.0]), record=np.array([2]), unit="line",
                                      path="in.csv")
     assert checked.rejects["reason"].tolist() == [
-        "impossible time of day in date '2024-02-29T25:99'; expected HH:MM or HH:MM:SS with hours 00-23 "
-        "and minutes 00-59"]
+        ("impossible time of day in date '2024-02-29T25:99'; expected HH:MM or HH:MM:SS with hours 00-23 "
+         "and minutes 00-59")]
 
 
 # --------------------------------------------------------------------------- whole-file swaps

@@ -19,7 +19,13 @@ import geo
 from geo.datasets import data_path
 from geo.errors import GeoValueError, OutputPathError
 from geo.io import geojson_text, writing
-from geo.io.writing import IncidentWriter, check_output, rejects_path_for, to_geojson_text, write_incidents
+from geo.io.writing import (
+    IncidentWriter,
+    check_output,
+    rejects_path_for,
+    to_geojson_text,
+    write_incidents,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
