@@ -37,10 +37,10 @@ from geo.io.writing import (
 
 __all__ = [
     "FORMATS",
-    "IncidentWriter",
     "INPUT_FORMATS",
     "OUTPUT_FORMATS",
     "RECORD_UNITS",
+    "IncidentWriter",
     "ReadResult",
     "atomic_write",
     "check_output",

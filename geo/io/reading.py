@@ -43,8 +43,8 @@ import pandas as pd
 
 from geo.errors import AccountingError, InputFileError
 from geo.io import formats, validate
+from geo.io.csv_table import IrregularCsv
 from geo.io.readers import (
-    IrregularCsv,
     Piece,
     Progress,
     empty_schema_frame,

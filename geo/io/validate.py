@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import datetime
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +35,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyproj
 
+from geo.io.dates import (
+    DATE_FORMATS,
+    FIRST_YEAR,
+    date_problems,
+    dates_out_of_range,
+    last_year,
+    parse_dates,
+)
 from geo.io.formats import FLOAT_FIELDS, INTEGER_FIELDS, LIST_FIELDS, SCHEMA
+from geo.io.swaps import STUDY_BBOX, find_swaps
+
+__all__ = [
+    "DATE_FORMATS", "FIRST_YEAR", "LAT_NAMES", "LON_NAMES", "REJECT_COLUMNS", "STUDY_BBOX", "Checked", "Notes",
+    "check_records", "dates_out_of_range", "duplicate_ids", "empty_rejects", "find_coordinate_columns",
+    "join_original", "last_year", "normalise", "parse_coordinates", "parse_dates", "reproject", "to_float",
+]
 
 #: The first columns of every rejects table.
 REJECT_COLUMNS = ("record", "id", "field", "reason")
@@ -44,25 +58,6 @@ REJECT_COLUMNS = ("record", "id", "field", "reason")
 #: Column names recognised as latitude and longitude, in order of preference.
 LAT_NAMES = ("latitude", "lat", "y")
 LON_NAMES = ("longitude", "lon", "lng", "long", "x")
-
-#: The study region (Pakistan, Iran and Afghanistan) as lon/lat bounds, for swap detection.
-STUDY_BBOX = (44.0, 23.5, 78.0, 39.8)
-#: How records name the countries of the study region (ISO3, ISO2, English).
-REGION_COUNTRIES = ("pak", "irn", "afg", "pk", "ir", "af", "pakistan", "iran", "afghanistan")
-
-# Date formats tried in turn; ACLED writes both "16 January 2024" and "2024-01-16".
-DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y")  # never 01/02/2024: day or month?
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
-# the time of an ISO date-time: hours, minutes, optional seconds and fraction, optional zone
-_ISO_TIME = r"[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2})?)?"
-
-#: The earliest year a date may have; earlier ones are typing errors (0001, 1024).
-FIRST_YEAR: int = 1900
-
-
-def last_year() -> int:
-    """The latest year a date may have: next year (a report may be dated ahead of time zones)."""
-    return datetime.date.today().year + 1
 
 # Checks run in a fixed order and a record keeps the reason of the first one it fails:
 # geometry, coordinates (missing, non-numeric, swapped, out of range), then fields in
@@ -230,120 +225,10 @@ def reproject(lon: np.ndarray, lat: np.ndarray, crs: Any) -> tuple[np.ndarray, n
     return out_lon, out_lat
 
 
-def _states_the_region(table: pd.DataFrame) -> bool:
-    """True when most records name Pakistan, Iran or Afghanistan in their country field."""
-    if "country" not in table.columns:
-        return False
-    names = table["country"].astype("str").str.strip().str.lower()
-    regional = names.isin(REGION_COUNTRIES)
-    stated = names.notna()
-    return bool(stated.any() and regional[stated].mean() >= 0.5)
-
-
-def _swapped_file(table: pd.DataFrame, possible: np.ndarray, swap_inside: np.ndarray, mostly_regional: bool) -> bool:
-    """Whether a table's coordinates look the wrong way round as a whole.
-
-    Most points lie outside the study region and their swaps inside it: nine in ten of
-    them, or half when the records themselves name a country of the region. (A table of
-    Ukraine or Turkey also has its swaps in Iran; the warning says it may be ignored.)
-    """
-    if mostly_regional or not possible.any():
-        return False
-    share = float(swap_inside[possible].mean())
-    return share >= (0.5 if _states_the_region(table) else 0.9)
-
-
-def _in_bbox(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    west, south, east, north = STUDY_BBOX
-    return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-
-
-def _bad_times(text: pd.Series) -> np.ndarray:
-    """True where an ISO date-time's time is not a time of day (25:99, 12:60:00, a zone of +15:00)."""
-    rest = text.str.slice(10)
-    has_time = rest.str.len().fillna(0).to_numpy() > 0
-    bad = np.zeros(len(text), dtype=bool)
-    if not has_time.any():
-        return bad
-    parts = rest[has_time].str.extract(f"^{_ISO_TIME}$")
-    numbers = parts.apply(pd.to_numeric, errors="coerce")
-    malformed = parts[0].isna().to_numpy()
-    hour, minute, second, zone_hour, zone_minute = (numbers[k].to_numpy(dtype=float) for k in range(5))
-    with np.errstate(invalid="ignore"):
-        impossible = (hour > 23) | (minute > 59) | (second > 60) | (zone_hour > 14) | (zone_minute > 59)
-    bad[has_time] = malformed | impossible
-    return bad
-
-
-def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """ISO dates (text) from ISO or ACLED-style dates, and a mask of unparseable ones.
-
-    ISO values (with or without a time) keep their first ten characters once they are
-    known to be a real date and, when a time is given, a real time of day; the others are
-    tried against :data:`DATE_FORMATS` in turn. Missing values stay missing and are not
-    flagged. Years outside :data:`FIRST_YEAR` .. :func:`last_year` are checked by
-    :func:`dates_out_of_range`.
-
-    Examples
-    --------
-    >>> iso, bad = parse_dates(pd.Series(["2024-01-16", "16 January 2024", "2019-02-13 00:00:00.000", "2024-02-30", None]))
-    >>> iso.tolist(), bad.tolist()
-    (['2024-01-16', '2024-01-16', '2019-02-13', nan, nan], [False, False, False, True, False])
-    >>> parse_dates(pd.Series(["2024-02-29T25:99", "2024-02-29T23:59:59+05:00"]))[1].tolist()
-    [True, False]
-    """
-    text = _text(values)
-    out = pd.Series(np.nan, index=values.index, dtype="str")
-    is_iso = text.str.fullmatch(_ISO_DATE).fillna(False).astype(bool).to_numpy()
-    if is_iso.any():
-        head = text[is_iso].str.slice(0, 10)
-        parsed = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
-        good = parsed.notna().to_numpy() & ~_bad_times(text[is_iso])
-        out[is_iso] = head.where(good).astype("str")
-    todo = (~is_iso) & text.notna().to_numpy()
-    for fmt in DATE_FORMATS:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        if hit.any():
-            index = parsed.index[hit.to_numpy()]
-            out[index] = parsed[hit].dt.strftime("%Y-%m-%d").astype("str")
-            todo[values.index.get_indexer(index)] = False
-    bad = text.notna().to_numpy() & out.isna().to_numpy()
-    return out, bad
-
-
-def dates_out_of_range(iso: pd.Series) -> np.ndarray:
-    """True where an ISO date's year is before :data:`FIRST_YEAR` or after next year.
-
-    Examples
-    --------
-    >>> dates_out_of_range(pd.Series(["0001-01-01", "2024-01-16", "9999-12-31", None])).tolist()
-    [True, False, True, False]
-    """
-    years = pd.to_numeric(iso.str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        return (years < FIRST_YEAR) | (years > last_year())
-
-
 def _check_dates(values: pd.Series, column: str, problems: pd.DataFrame, expected: str) -> pd.Series:
     """Parse a date column, noting unparseable dates, impossible times and years out of range."""
-    iso, bad = parse_dates(values)
-    if bad.any():
-        text = _text(values)
-        quoted = text.astype(str).map(repr)
-        day = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
-        clock = bad & day & text.str.fullmatch(_ISO_DATE).fillna(False).astype(bool).to_numpy()
-        _first(problems, clock, column, "impossible time of day in date " + quoted
-               + "; expected HH:MM or HH:MM:SS with hours 00-23 and minutes 00-59")
-        _first(problems, bad, column, "unparseable date " + quoted + expected)
-    early = dates_out_of_range(iso)
-    if early.any():
-        reason = ("date " + _text(values).astype(str).map(repr) + f" is outside the years {FIRST_YEAR}.."
-                  f"{last_year()}; check the year")
-        _first(problems, early, column, reason)
-        iso = iso.mask(early)
+    iso, reason = date_problems(values, expected)
+    _first(problems, reason.notna().to_numpy(), column, reason)
     return iso
 
 
@@ -503,21 +388,8 @@ def check_records(
             bad = problems["reason"].isna().to_numpy() & ~(np.isfinite(lon) & np.isfinite(lat))
             _first(problems, bad, "geometry", f"cannot transform from {crs.to_string()} to WGS84")
 
-    pending = problems["reason"].isna().to_numpy()
-    lat_out = np.abs(lat) > 90
-    lon_out = np.abs(lon) > 180
-    swapped_range = pending & lat_out & (np.abs(lat) <= 180) & (np.abs(lon) <= 90)
-    # A point possible as given but outside the study region, whose swap falls inside it,
-    # is only suspicious when most of the table lies in the region (a global export
-    # legitimately holds points in, say, Ukraine whose swap lands in Iran).
-    possible = pending & ~lat_out & ~lon_out
-    inside = _in_bbox(lon, lat)
-    mostly_regional = possible.any() and inside[possible].mean() >= 0.5
-    swap_inside = possible & ~inside & _in_bbox(lat, lon)
-    swapped_region = swap_inside if mostly_regional else np.zeros_like(possible)
-    # A file whose points mostly lie outside the region while their swaps lie inside it
-    # has its columns the wrong way round (4,000 km away, in Finland or Egypt): one warning.
-    whole_file = swap_inside if _swapped_file(table, possible, swap_inside, mostly_regional) else np.zeros_like(possible)
+    swaps = find_swaps(table, lon, lat, problems["reason"].isna().to_numpy())
+    swapped_range, swapped_region, whole_file = swaps.range, swaps.region, swaps.whole_file
     field_pair = f"{lat_field}/{lon_field}"
     if fix_swapped:
         swap = swapped_range | swapped_region | whole_file

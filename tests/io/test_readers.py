@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from geo.errors import InputFileError
 from geo.io import read_incidents_checked
-from geo.io.readers import infer_text_columns, read_csv_table, unclosed_quote
+from geo.io.csv_table import unclosed_quote
+from geo.io.readers import infer_text_columns, read_csv_table
 
 
 def _write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
