@@ -110,7 +110,8 @@ def check_output(
     :func:`geo.io.writing.check_output` checks the path and its rejects file: not an input,
     not a folder, not inside a regular file, writable, within the name limits, not named
     like a rejects file, and with ``no_clobber`` not there yet. With no output (standard
-    output), the rejects file beside the first input is checked.
+    output), the rejects file beside the first input must not be an input or a folder
+    (it is written only when something is rejected).
 
     Examples
     --------
@@ -120,16 +121,18 @@ def check_output(
     ...
     click.exceptions.BadParameter: cannot write 'out.txt': unknown extension '.txt'; use one of .csv, .geojson, .json, .parquet
     """
-    from geo.files import check_output_path
     from geo.io.writing import check_output as check_paths
     from geo.io.writing import rejects_path_for
 
     inputs = [Path(p) for p in inputs]
     try:
-        if output is None:
+        if output is None:  # only written when something is rejected: the input's folder may be read-only
             if inputs:
                 rejects = rejects_path_for(f"{inputs[0]}{SUMMARY_REJECTS_STEM}")
-                check_output_path(rejects, inputs=inputs, clobber=not no_clobber)
+                if any(os.path.realpath(rejects) == os.path.realpath(p) for p in inputs) or rejects.is_dir():
+                    raise OutputPathError("it is an input or a folder; write the summary with -o", path=rejects)
+                if no_clobber and os.path.lexists(rejects):
+                    raise OutputPathError("it exists and --no-clobber keeps it", path=rejects)
             return
         allowed = OUTPUT_KINDS[kind]
         suffix = Path(output).suffix.lower()
@@ -242,7 +245,11 @@ def finish(
     if rejects_written:
         rejects_path = rejects_path_for(beside) if result.n_rejected else None
     else:
-        rejects_path = result.write_rejects(beside)
+        try:
+            rejects_path = result.write_rejects(beside)
+        except OSError as err:  # beside a read-only input (a summary on standard output)
+            raise OutputPathError(f"cannot write the rejected records: {err.strerror or err}",
+                                  path=rejects_path_for(beside)) from None
     line = result.summary(processed)
     if rejects_path is not None:
         line += f" (see {rejects_path})"

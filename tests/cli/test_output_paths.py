@@ -177,3 +177,18 @@ def test_a_very_long_input_path_is_one_line(tmp_path: Path, monkeypatch: pytest.
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("geo: error: ") and line.endswith("x.geojson: cannot read: File name too long")
     assert len(line) < 300  # the path is shortened in the message
+
+
+def test_rejects_that_cannot_be_written_beside_the_input_are_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    source = tmp_path / "in.csv"
+    source.write_text("id,date,lat,lon\na,2024-01-16,27.0,63.4\nb,2024-01-16,,63.4\n", encoding="utf-8")
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("geo.io.reading.write_rejects", read_only)  # as in a read-only folder
+    result = _run("summary", source, "--allow-rejects")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "in.csv.summary.rejects.csv': cannot write the rejected records: Permission denied" in result.stderr
