@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from geo import settings
-from geo.cli._common import finish, load_incidents, reading_options
+from geo.cli._common import (
+    check_output,
+    finish,
+    keep_existing,
+    load_incidents,
+    no_clobber_option,
+    reading_options,
+)
 
 
 @click.command(name="map")
@@ -22,20 +29,22 @@ from geo.cli._common import finish, load_incidents, reading_options
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
 @click.option("--title", default=None, help="Title shown on the map.")
 @reading_options
+@no_clobber_option
 def cli(input_path: str, output: str, tiles: str | None, border: str, title: str | None,
-        allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
+        allow_rejects: bool, fix_swapped: bool, input_format: str | None, no_clobber: bool) -> None:
     """Write the interactive map of INPUT (GeoJSON, CSV or GeoParquet) to one HTML file.
 
     INPUT is analyzed on the fly when it lacks the border-distance columns. The file
     holds every script and style it needs and opens with the network off. Records that
-    cannot be used go with their reasons to OUTPUT.rejects.csv beside the map; the
-    command then exits 1 unless --allow-rejects is given.
+    cannot be used go with their reasons to OUTPUT.rejects.csv beside the map
+    (incidents.html.rejects.csv); the command then exits 1 unless --allow-rejects is given.
     """
+    from geo.analysis.core import analyzed
     from geo.webmap.render import save_map
 
+    check_output(output, inputs=[input_path], no_clobber=no_clobber, kind="map")
     result = load_incidents(input_path, fix_swapped, input_format)
-    from geo.analysis.core import analyzed
-
     frame = analyzed(result.frame, border)
-    path = save_map(frame, output, tiles=tiles, border=border, title=title)
-    finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
+    with keep_existing(no_clobber):
+        path = save_map(frame, output, tiles=tiles, border=border, title=title)
+        finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
