@@ -168,7 +168,8 @@ def _check_file(path: Path) -> None:
         raise InputFileError(f"cannot read: {err.strerror or err}", path=str(path)) from None
 
 
-def _check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, fix_swapped: bool) -> tuple:
+def _check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, fix_swapped: bool,
+                  region_only: bool = False) -> tuple:
     """Check every piece; collect the good frames, coordinates, rejects and notes."""
     frames, lons, lats, rejects = [], [], [], []
     notes = validate.Notes()
@@ -183,7 +184,7 @@ def _check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str,
         checked = validate.check_records(
             piece.table, piece.lon, piece.lat, record=piece.record, unit=unit, path=str(path),
             problems=piece.problems, crs=piece.crs, fix_swapped=fix_swapped, original=piece.original,
-            lat_field=piece.lat_field, lon_field=piece.lon_field,
+            lat_field=piece.lat_field, lon_field=piece.lon_field, region_only=region_only,
         )
         kept = piece.table.index.get_indexer(checked.frame.index)
         if piece.non_point is not None:
@@ -209,6 +210,7 @@ def read_incidents_checked(
     format: str | None = None,
     *,
     fix_swapped: bool = False,
+    region_only: bool = False,
 ) -> ReadResult:
     """Read incidents, keeping account of every record: the good, the rejected and why.
 
@@ -221,10 +223,14 @@ def read_incidents_checked(
         Overrides the format guessed from the extension; ACLED and UCDP tables are also
         recognised by their columns.
     fix_swapped : bool
-        Swap latitude and longitude where they look swapped: a latitude beyond ±90 whose
-        longitude is a valid latitude, or, in a mostly regional file, a point outside
-        Pakistan, Iran and Afghanistan whose swap falls inside. Without it, the first
-        kind is rejected and the second kept with a warning.
+        Swap latitude and longitude where they look swapped and the swapped point lies in
+        the study region (the two border provinces and ``settings.REGION_MARGIN_KM``
+        around them): a latitude beyond ±90 whose longitude is a valid latitude, or a
+        point outside the region. Without it, the first kind is rejected and the second
+        kept with a warning (see :mod:`geo.io.placement`).
+    region_only : bool
+        Reject the records outside the study region; without it they are kept, with a
+        warning that names them.
 
     Returns
     -------
@@ -242,8 +248,10 @@ def read_incidents_checked(
     --------
     >>> from geo.datasets import data_path
     >>> result = read_incidents_checked(data_path("incidents.geojson"))
-    >>> result.summary(), result.warnings
-    ('read 8, processed 8, rejected 0', [])
+    >>> result.summary()
+    'read 8, processed 8, rejected 0'
+    >>> print(result.warnings[0].split(": ", 1)[1])  # the two diplomatic steps in the capitals
+    feature 6, feature 8: field 'geometry': outside the study region (Balochistan, Sistan and Baluchestan and 100 km around them); kept (--region-only rejects such records)
     """
     path = Path(path)
     _check_file(path)
@@ -253,12 +261,12 @@ def read_incidents_checked(
     reader = {"csv": read_csv_pieces, "geojson": read_geojson_pieces, "parquet": read_parquet_pieces}[container]
 
     try:
-        state = _check_pieces(reader(path, layout, progress), path, unit, fix_swapped)
+        state = _check_pieces(reader(path, layout, progress), path, unit, fix_swapped, region_only)
     except IrregularCsv as err:
         # not a regular table for pyarrow (odd rows, blank lines): the csv module knows lines
         logger.debug("%s: re-reading with the csv module (%s)", path, err)
         progress.restart()
-        state = _check_pieces(read_csv_pieces(path, layout, progress, slow=True), path, unit, fix_swapped)
+        state = _check_pieces(read_csv_pieces(path, layout, progress, slow=True), path, unit, fix_swapped, region_only)
     frames, lons, lats, rejects, notes, crs_seen, n_read, found_layout = state
     warnings: list[str] = []
 
@@ -304,6 +312,7 @@ def read_incidents(
     format: str | None = None,
     *,
     fix_swapped: bool = False,
+    region_only: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read incidents from GeoJSON, CSV, ACLED, UCDP GED or GeoParquet; good records only.
 
@@ -324,7 +333,7 @@ def read_incidents(
     >>> incidents.crs.to_epsg(), len(incidents)
     (4326, 8)
     """
-    result = read_incidents_checked(path, format, fix_swapped=fix_swapped)
+    result = read_incidents_checked(path, format, fix_swapped=fix_swapped, region_only=region_only)
     for warning in result.warnings:
         logger.warning(warning)
     if result.n_rejected:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyproj
 
+from geo.io import placement
 from geo.io.formats import FLOAT_FIELDS, INTEGER_FIELDS, LIST_FIELDS, SCHEMA
 
 #: The first columns of every rejects table.
@@ -44,8 +45,6 @@ REJECT_COLUMNS = ("record", "id", "field", "reason")
 LAT_NAMES = ("latitude", "lat", "y")
 LON_NAMES = ("longitude", "lon", "lng", "long", "x")
 
-#: The study region (Pakistan, Iran and Afghanistan) as lon/lat bounds, for swap detection.
-STUDY_BBOX = (44.0, 23.5, 78.0, 39.8)
 
 # Date formats tried in turn; ACLED writes both "16 January 2024" and "2024-01-16".
 DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y")  # never 01/02/2024: day or month?
@@ -215,11 +214,6 @@ def reproject(lon: np.ndarray, lat: np.ndarray, crs: Any) -> tuple[np.ndarray, n
     return out_lon, out_lat
 
 
-def _in_bbox(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    west, south, east, north = STUDY_BBOX
-    return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-
-
 def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """ISO dates (text) from ISO or ACLED-style dates, and a mask of unparseable ones.
 
@@ -374,6 +368,7 @@ def check_records(
     original: pd.DataFrame | None = None,
     lat_field: str = "latitude",
     lon_field: str = "longitude",
+    region_only: bool = False,
 ) -> Checked:
     """Check and type one table of records; split the good from the rejected.
 
@@ -394,9 +389,12 @@ def check_records(
     crs : optional
         The declared CRS; a projected one is transformed to WGS84.
     fix_swapped : bool
-        Swap latitude and longitude where they look swapped, instead of reporting it.
+        Swap latitude and longitude where they look swapped and the swapped point lies in
+        the study region, instead of reporting it (see :mod:`geo.io.placement`).
     original : DataFrame, optional
         The fields as read, written after the reason in the rejects (default ``table``).
+    region_only : bool
+        Reject the records outside the study region instead of warning about them.
 
     Returns
     -------
@@ -417,32 +415,12 @@ def check_records(
             bad = problems["reason"].isna().to_numpy() & ~(np.isfinite(lon) & np.isfinite(lat))
             _first(problems, bad, "geometry", f"cannot transform from {crs.to_string()} to WGS84")
 
-    pending = problems["reason"].isna().to_numpy()
-    lat_out = np.abs(lat) > 90
-    lon_out = np.abs(lon) > 180
-    swapped_range = pending & lat_out & (np.abs(lat) <= 180) & (np.abs(lon) <= 90)
-    # A point possible as given but outside the study region, whose swap falls inside it,
-    # is only suspicious when most of the table lies in the region (a global export
-    # legitimately holds points in, say, Ukraine whose swap lands in Iran).
-    possible = pending & ~lat_out & ~lon_out
-    inside = _in_bbox(lon, lat)
-    mostly_regional = possible.any() and inside[possible].mean() >= 0.5
-    swapped_region = possible & ~inside & _in_bbox(lat, lon) if mostly_regional else np.zeros_like(possible)
-    if fix_swapped:
-        swap = swapped_range | swapped_region
-        lon[swap], lat[swap] = lat[swap], lon[swap].copy()
-        notes.add(swapped_range, record, f"{lat_field}/{lon_field}",
-                  "latitude outside -90..90 with a longitude that is a valid latitude; swapped (--fix-swapped)")
-        notes.add(swapped_region, record, f"{lat_field}/{lon_field}",
-                  "outside the study region while the swapped point is inside it; swapped (--fix-swapped)")
-    else:
-        reason = _describe(swapped_range, table.index, lambda i: (
-            f"latitude {float(lat[i])!r} is outside -90..90 but longitude {float(lon[i])!r} is a valid latitude: "
-            "latitude and longitude look swapped; fix the file or rerun with --fix-swapped"))
-        _first(problems, swapped_range, f"{lat_field}/{lon_field}", reason)
-        notes.add(swapped_region, record, f"{lat_field}/{lon_field}",
-                  "outside the study region (Pakistan, Iran, Afghanistan) while the swapped point is "
-                  "inside it: latitude and longitude may be swapped; kept as given (--fix-swapped swaps them)")
+    both = f"{lat_field}/{lon_field}" if lat_field != lon_field else lat_field
+    swaps = placement.check_swaps(lon, lat, problems["reason"].isna().to_numpy(), fix_swapped=fix_swapped)
+    lon, lat = swaps.lon, swaps.lat
+    _first(problems, swaps.reject, both, pd.Series(swaps.reason, index=table.index))
+    for mask, message in swaps.notes:
+        notes.add(mask, record, both, message)
     lat_out = np.abs(lat) > 90
     _first(problems, lat_out, lat_field,
            _describe(lat_out, table.index, lambda i: f"latitude {float(lat[i])!r} is outside -90..90"))
@@ -451,8 +429,12 @@ def check_records(
            _describe(lon_out, table.index, lambda i: f"longitude {float(lon[i])!r} is outside -180..180"))
     # NaN passes every comparison above: a coordinate that is not finite is not a location
     not_finite = ~(np.isfinite(lon) & np.isfinite(lat))
-    _first(problems, not_finite, f"{lat_field}/{lon_field}" if lat_field != lon_field else lat_field,
-           "missing or non-finite coordinates")
+    _first(problems, not_finite, both, "missing or non-finite coordinates")
+    region = placement.check_region(lon, lat, problems["reason"].isna().to_numpy(), region_only=region_only,
+                                    suspected=swaps.suspected)
+    _first(problems, region.reject, both, pd.Series(region.reason, index=table.index))
+    for mask, message in region.notes:
+        notes.add(mask, record, both, message)
 
     frame = normalise(table, problems)
     rejected = problems["reason"].notna().to_numpy()

@@ -74,7 +74,7 @@ REJECTS = [
     ("bad_geometry.geojson", ["2 B-2 geometry", "3 B-3 geometry", "4 B-4 geometry"],
      ["missing geometry (null)", 'non-numeric coordinates ["63.1", "north"]', "missing coordinates"]),
     ("out_of_range.csv", ["3 R-2 lat", "4 R-3 lng"], ["latitude -95.5 is outside -90..90", "longitude 262.33 is outside -180..180"]),
-    ("swapped.csv", ["4 S-3 y/x"], ["look swapped; fix the file or rerun with --fix-swapped"]),
+    ("swapped.csv", ["4 S-3 y"], ["latitude 120.5 is outside -90..90"]),
     ("bad_dates.csv", ["4 T-3 date", "5 T-4 date"], ["unparseable date 'Tuesday evening'", "unparseable date '2024-02-30'"]),
     ("bad_numbers.csv", ["3 N-2 fatalities", "4 N-3 fatalities", "5 N-4 precision_km"],
      ["not a number: 'nine'", "negative: -1", "not a number: 'wide'"]),
@@ -130,11 +130,13 @@ def test_fix_swapped_swaps_and_says_so(tmp_path: Path) -> None:
     result, out = _analyze(tmp_path, "swapped.csv")
     assert "line 3: field 'y/x': outside the study region" in result.stderr and "kept as given" in result.stderr
     result, out = _analyze(tmp_path, "swapped.csv", "--fix-swapped")
-    assert result.exit_code == 0, result.output
-    assert "read 4, processed 4, rejected 0" in result.stdout
+    assert result.exit_code == 1, result.output
+    assert "read 4, processed 3, rejected 1" in result.stdout
     assert "swapped (--fix-swapped)" in result.stderr
+    # S-3 swapped would be at latitude 25.29, longitude 120.5 (Taiwan): not in the region, not swapped
+    assert "line 4 (id 'S-3'): field 'y/x': latitude 120.5 is outside -90..90, and swapped" in result.stderr
     features = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in json.loads(out.read_text())["features"]}
-    assert features["S-2"] == [62.33, 27.37] and features["S-3"] == [120.5, 25.29]
+    assert features["S-2"] == [62.33, 27.37] and "S-3" not in features
 
 
 def test_non_point_geometries_are_kept_with_a_warning(tmp_path: Path) -> None:
@@ -243,3 +245,23 @@ def test_summary_to_stdout_keeps_the_counts_on_stderr(tmp_path: Path) -> None:
     assert result.stdout.startswith("| year |") and "read 4" not in result.stdout
     assert "read 4, processed 2, rejected 2" in result.stderr
     assert (tmp_path / "in.rejects.csv").exists()
+
+
+def test_points_outside_the_study_region_are_named_and_rejected_with_region_only(tmp_path: Path) -> None:
+    # Zahedan; Paris; lat 62.3, lon 27.1, in Finland, which swapped is in Sistan and Baluchestan
+    path = BAD / "far_away.csv"
+    result, out = _analyze(tmp_path, "far_away.csv")
+    assert result.exit_code == 0, result.output
+    assert f"{path}: line 3: field 'lat/lon': outside the study region" in result.stderr
+    assert f"{path}: line 4: field 'lat/lon': outside the study region" in result.stderr and "may be swapped" in result.stderr
+    written = {f["properties"]["id"]: f["properties"] for f in json.loads(out.read_text())["features"]}
+    assert {k: v["in_region"] for k, v in written.items()} == {"F-1": True, "F-2": False, "F-3": False}
+    assert written["F-2"]["border_side"] == "outside"
+
+    result, out = _analyze(tmp_path, "far_away.csv", "--region-only")
+    assert result.exit_code == 1
+    assert [f"{r['record']} {r['id']}" for r in _rejects(out)] == ["3 F-2", "4 F-3"]
+    assert all(r["reason"].endswith("rejected by --region-only") for r in _rejects(out))
+    result, out = _analyze(tmp_path, "far_away.csv", "--region-only", "--fix-swapped")
+    assert [f"{r['record']} {r['id']}" for r in _rejects(out)] == ["3 F-2"]
+    assert "line 4: field 'lat/lon': outside the study region" in result.stderr and "swapped (--fix-swapped)" in result.stderr
