@@ -23,7 +23,7 @@ Examples
 ... def demo(allow_rejects, fix_swapped, input_format):
 ...     pass
 >>> [p.name for p in demo.params]
-['allow_rejects', 'fix_swapped', 'input_format']
+['allow_rejects', 'fix_swapped', 'region_only', 'input_format']
 """
 
 from __future__ import annotations
@@ -51,7 +51,21 @@ allow_rejects_option = click.option(
 )
 fix_swapped_option = click.option(
     "--fix-swapped", is_flag=True,
-    help="Swap latitude and longitude where they look swapped, instead of rejecting or warning.",
+    help="Swap latitude and longitude where they look swapped and the swapped point lies in the "
+    "study region, instead of rejecting or warning.",
+)
+
+
+def _remember_region_only(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta["geo.region_only"] = bool(value)
+    return value
+
+
+# not passed to the command function: load_incidents reads it from the click context
+region_only_option = click.option(
+    "--region-only", is_flag=True, expose_value=False, callback=_remember_region_only,
+    help="Reject records outside the study region (Balochistan, Sistan and Baluchestan and "
+    "geo.settings.REGION_MARGIN_KM, 100 km by default, around them) instead of warning about them.",
 )
 input_format_option = click.option(
     "--input-format", type=click.Choice(["geojson", "csv", "parquet", "acled", "ucdp"]), default=None,
@@ -60,8 +74,11 @@ input_format_option = click.option(
 
 
 def reading_options(function: F) -> F:
-    """Add ``--allow-rejects``, ``--fix-swapped`` and ``--input-format`` to a command."""
-    return allow_rejects_option(fix_swapped_option(input_format_option(function)))
+    """Add ``--allow-rejects``, ``--fix-swapped``, ``--region-only`` and ``--input-format`` to a command.
+
+    ``--region-only`` is not passed to the command: :func:`load_incidents` reads it.
+    """
+    return allow_rejects_option(fix_swapped_option(region_only_option(input_format_option(function))))
 
 
 def check_output(output: str | os.PathLike[str] | None) -> None:
@@ -86,15 +103,21 @@ def check_output(output: str | os.PathLike[str] | None) -> None:
         raise click.BadParameter(str(err), param_hint="'-o' / '--output'") from None
 
 
-def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, input_format: str | None = None) -> Any:
+def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, input_format: str | None = None,
+                   region_only: bool | None = None) -> Any:
     """Read INPUT with :func:`geo.io.read_incidents_checked`; log its warnings.
+
+    ``region_only`` defaults to the command's ``--region-only`` flag, when it has one.
 
     Returns the :class:`geo.io.ReadResult`. File-level failures raise
     :class:`~geo.errors.InputFileError`, which the command line prints as one line (exit 1).
     """
     from geo.io import read_incidents_checked
 
-    result = read_incidents_checked(path, input_format, fix_swapped=fix_swapped)
+    if region_only is None:
+        ctx = click.get_current_context(silent=True)
+        region_only = bool(ctx.meta.get("geo.region_only", False)) if ctx is not None else False
+    result = read_incidents_checked(path, input_format, fix_swapped=fix_swapped, region_only=region_only)
     for warning in result.warnings[:MAX_WARNINGS]:
         logger.warning("geo: warning: %s", warning)
     if len(result.warnings) > MAX_WARNINGS:
