@@ -92,6 +92,17 @@ def _csv_header(path: Path) -> list[str]:
         raise InputFileError(f"not UTF-8 text (byte {err.start} of the file); save it as UTF-8", path=str(path)) from None
 
 
+def check_unique_columns(columns: list[str], path: Path) -> None:
+    """Refuse a header that names a column twice: which of the two would be meant?"""
+    seen: dict[str, int] = {}
+    for number, name in enumerate(columns, start=1):
+        if name in seen:
+            msg = (f"the header names column {name!r} twice (columns {seen[name]} and {number}); "
+                   "rename or remove one")
+            raise InputFileError(msg, path=str(path), field=name)
+        seen[name] = number
+
+
 class IrregularCsv(Exception):
     """pyarrow could not read the CSV as a regular table; use the csv module."""
 
@@ -204,6 +215,7 @@ def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow:
     header = _csv_header(path)
     if not header:
         return
+    check_unique_columns(header, path)
     if not slow:
         for frame, lines in _csv_chunks_fast(path, header):
             progress.advance(len(frame))
@@ -309,6 +321,22 @@ def _feature_geometry(geometry: Any) -> tuple[float, float, str | None, str | No
     return point.x, point.y, None, f"a {geometry['type']}, not a point: used a representative point inside it"
 
 
+def _nested_as_json(table: pd.DataFrame) -> pd.DataFrame:
+    """Objects and arrays in properties as JSON text (the schema's list fields keep lists).
+
+    A property may hold anything JSON does; a table cell is text or a number, so nested
+    values are kept as their JSON text, and ``null`` stays missing.
+    """
+    for column in table.columns:
+        values = table[column]
+        if values.dtype != object or column in formats.LIST_FIELDS:
+            continue
+        nested = values.map(lambda v: isinstance(v, (dict, list)), na_action="ignore").fillna(False).astype(bool)
+        if nested.any():
+            table[column] = values.where(~nested, values[nested].map(lambda v: json.dumps(v, ensure_ascii=False)))
+    return table
+
+
 def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> Iterator[Piece]:
     data = path.read_bytes()
     try:
@@ -321,6 +349,9 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         document = json.loads(text)
     except json.JSONDecodeError as err:
         msg = f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        raise InputFileError(msg, path=str(path)) from None
+    except RecursionError:
+        msg = "not GeoJSON: arrays or objects nested too deeply to read (thousands of levels)"
         raise InputFileError(msg, path=str(path)) from None
     kind = document.get("type") if isinstance(document, dict) else type(document).__name__
     if kind == "Feature":
@@ -353,7 +384,7 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         if reason is None and properties is not None and not isinstance(properties, dict):
             reason = "properties is not an object"
         lon.append(x), lat.append(y), reasons.append(reason), notes.append(note)
-    table = pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props)))
+    table = _nested_as_json(pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props))))
     layout = layout or formats.detect_layout(table.columns)
     original = table.assign(geometry=[json.dumps(f.get("geometry"), ensure_ascii=False) if isinstance(f, dict) else None
                                       for f in features])

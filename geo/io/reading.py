@@ -7,8 +7,10 @@ records, the rejected ones with their reasons, and warnings: read N = processed 
 rejected K, always. :func:`read_incidents` returns the good records only.
 
 Only file-level failures raise (:class:`~geo.errors.InputFileError`): a missing or
-unreadable file, malformed JSON (with its line and column), text that is not UTF-8, an
-unknown format. A file with no records gives an empty frame and a warning.
+unreadable file, an empty (0-byte) file, binary data where text is expected, malformed
+JSON (with its line and column), text that is not UTF-8, an unknown format, a repeated
+column name. A file that holds no records but is well formed (a CSV header, an empty
+FeatureCollection) gives an empty frame and a warning.
 
 CSV and Parquet are read in chunks by the per-format readers of :mod:`geo.io.readers`.
 
@@ -61,6 +63,9 @@ logger = logging.getLogger("geo")
 #: Parquet tables in those layouts, also recognised by their columns).
 INPUT_FORMATS = {**OUTPUT_FORMATS, ".geoparquet": "parquet", ".txt": "csv", ".tsv": "csv"}
 FORMATS = ("geojson", "csv", "parquet", "acled", "ucdp")
+
+#: Bytes read at the start of a text input to tell it from a binary file.
+BINARY_SNIFF_BYTES = 8192
 
 #: What a record number counts, per container format.
 RECORD_UNITS = {"csv": "line", "geojson": "feature", "parquet": "row"}
@@ -163,9 +168,24 @@ def _check_file(path: Path) -> None:
         raise InputFileError("is a folder, not a file", path=str(path))
     try:
         with path.open("rb") as handle:
-            handle.read(1)
+            head = handle.read(BINARY_SNIFF_BYTES)
     except OSError as err:
         raise InputFileError(f"cannot read: {err.strerror or err}", path=str(path)) from None
+    if not head:
+        raise InputFileError("empty file (0 bytes), most likely a failed download; nothing was written",
+                             path=str(path))
+
+
+def _check_text(path: Path) -> None:
+    """Refuse binary data and blank files where text (CSV, GeoJSON) is expected."""
+    with path.open("rb") as handle:
+        head = handle.read(BINARY_SNIFF_BYTES)
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise InputFileError(f"binary data, not text (a NUL byte at byte {nul}); nothing was written", path=str(path))
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n") and len(head) == path.stat().st_size:
+        raise InputFileError("empty file (only blank space), most likely a failed download; nothing was written",
+                             path=str(path))
 
 
 def _check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, fix_swapped: bool,
@@ -256,6 +276,8 @@ def read_incidents_checked(
     path = Path(path)
     _check_file(path)
     container, layout = _resolve_format(path, format)
+    if container in ("csv", "geojson"):
+        _check_text(path)
     unit = RECORD_UNITS[container]
     progress = Progress(path)
     reader = {"csv": read_csv_pieces, "geojson": read_geojson_pieces, "parquet": read_parquet_pieces}[container]

@@ -41,6 +41,10 @@ from geo.io.formats import FLOAT_FIELDS, INTEGER_FIELDS, LIST_FIELDS, SCHEMA
 #: The first columns of every rejects table.
 REJECT_COLUMNS = ("record", "id", "field", "reason")
 
+#: The largest count a whole-number field (fatalities, injured) may hold: 2**53, beyond
+#: which a float no longer holds every whole number.
+MAX_WHOLE_NUMBER = 2**53
+
 #: Column names recognised as latitude and longitude, in order of preference.
 LAT_NAMES = ("latitude", "lat", "y")
 LON_NAMES = ("longitude", "lon", "lng", "long", "x")
@@ -256,6 +260,10 @@ def _decode_list(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     out = values.astype(object).copy()
     if values.dtype == object:
         is_text = values.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool).to_numpy()
+        listlike = values.map(lambda v: isinstance(v, (list, np.ndarray)), na_action="ignore").fillna(False)
+        bad = values.notna().to_numpy() & ~is_text & ~listlike.astype(bool).to_numpy()  # numbers, objects
+    elif values.dtype.kind in "fiub":  # numbers or booleans where a list belongs
+        return values.astype(object).where(values.isna(), None), values.notna().to_numpy()
     else:  # a text column (CSV): every filled cell is text
         is_text = values.notna().to_numpy()
     if is_text.any():
@@ -286,9 +294,18 @@ def _numbers(values: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
         text = _text(values) if values.dtype.kind not in "fiub" else values
         wrong = text.notna() & numbers.isna()
         reason[wrong] = "not a number: " + text[wrong].astype(str).map(repr)
+    def shown(mask: pd.Series) -> pd.Series:  # the value as written, for the message
+        if values.dtype.kind in "fiub":
+            return numbers[mask].map("{:g}".format).astype("str")
+        return _text(values[mask]).astype(str).map(repr)
+
+    infinite = numbers.notna() & ~np.isfinite(numbers)
+    reason[infinite & reason.isna()] = "not a finite number: " + shown(infinite)
     if integer:
         fraction = numbers.notna() & (numbers != np.floor(numbers)) & np.isfinite(numbers)
         reason[fraction & reason.isna()] = "not a whole number: " + numbers[fraction].map("{:g}".format).astype("str")
+        huge = np.isfinite(numbers) & (numbers.abs() > MAX_WHOLE_NUMBER)
+        reason[huge & reason.isna()] = f"larger than {MAX_WHOLE_NUMBER:,}: " + shown(huge)
     negative = numbers < 0
     reason[negative & reason.isna()] = "negative: " + numbers[negative].map("{:g}".format).astype("str")
     good = numbers.where(reason.isna())

@@ -47,6 +47,11 @@ FILE_ERRORS = [
     ("not_utf8.csv", "not UTF-8 text (byte 34 of the file)"),
     ("not_a_collection.geojson", "not a GeoJSON FeatureCollection or Feature (type 'Point')"),
     ("missing_columns.csv", "no coordinate columns"),
+    ("duplicate_header.csv", "field 'lat': the header names column 'lat' twice (columns 3 and 5); rename or remove one"),
+    ("deep_nesting.geojson", "not GeoJSON: arrays or objects nested too deeply to read"),
+    ("empty.csv", "empty file (0 bytes), most likely a failed download; nothing was written"),
+    ("empty.geojson", "empty file (0 bytes), most likely a failed download; nothing was written"),
+    ("binary.csv", "binary data, not text (a NUL byte at byte 8); nothing was written"),
 ]
 
 
@@ -80,6 +85,9 @@ REJECTS = [
      ["not a number: 'nine'", "negative: -1", "not a number: 'wide'"]),
     ("duplicate_ids.geojson", ["3 D-1 id"], ["duplicate id 'D-1' (first at feature 1)"]),
     ("ragged.csv", ["3 W-2 (row)", "5 W-3 (row)"], ["5 fields where the header has 4", "3 fields where the header has 4"]),
+    ("odd_fatalities.csv", [f"{n + 1} K-{n} fatalities" for n in range(1, 6)],
+     ["not a number: 'many'", "negative: -3", "not a finite number: 'inf'", "not a number: 'NaN'",
+      "larger than 9,007,199,254,740,992: '99999999999999999999999'"]),
 ]
 
 
@@ -170,7 +178,7 @@ def test_bom_urdu_and_persian_text_come_through_intact(tmp_path: Path) -> None:
     assert frame["location"].tolist() == ["کوہ سبز", "سراوان"]
 
 
-@pytest.mark.parametrize("name", ["empty.csv", "header_only.csv", "empty_collection.geojson"])
+@pytest.mark.parametrize("name", ["header_only.csv", "empty_collection.geojson"])
 @pytest.mark.parametrize("output", ["out.geojson", "out.csv", "out.parquet"])
 def test_empty_input_gives_a_valid_empty_output_and_a_warning(tmp_path: Path, name: str, output: str) -> None:
     result, out = _analyze(tmp_path, name, output=output)
@@ -188,6 +196,45 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert _run("analyze", str(BAD / "swapped.csv")).exit_code == 2
     assert _run("analyze", str(BAD / "swapped.csv"), "-o", str(tmp_path / "o.csv"), "--input-format", "kml").exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+SOURCE = str(BAD / "bom_urdu_persian.csv")
+USAGE_ERRORS = [
+    (["analyze", SOURCE, "-o", "x.geojson", "--border", "bogus"], "'--border': 'bogus' is not one of 'gshhg', 'naturalearth', 'osm'"),
+    (["summary", SOURCE, "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["map", SOURCE, "-o", "m.html", "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["figure", SOURCE, "-o", "f.png", "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["build", "--out", "b", "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["analyze", SOURCE, "-o", "x.xlsx"], "unknown extension '.xlsx'"),
+    (["map", SOURCE, "-o", "t.jpg"], "cannot write map 't.jpg': the map is one HTML file"),
+    (["figure", SOURCE, "-o", "t.jpg"], "cannot write figure 't.jpg': extension 'jpg' is not one of"),
+    (["geocode", str(BAD / "header_only.csv"), "-o", "t.jpg"], "unknown extension '.jpg'"),
+    (["analyze", SOURCE, "-o", "x.geojson", "--bands", "10,5"], "'--bands': '10,5' is not a comma-separated list"),
+    (["analyze", SOURCE, "-o", "x.geojson", "--bands", "ten"], "'--bands': 'ten' is not a comma-separated list"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS, ids=[" ".join(a[:1] + a[3:]) for a, _ in USAGE_ERRORS])
+def test_every_usage_error_exits_2_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_nested_properties_are_json_text_and_nulls_missing(tmp_path: Path) -> None:
+    result, out = _analyze(tmp_path, "nested_properties.geojson")
+    assert result.exit_code == 0, result.output
+    features = [f["properties"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
+    assert features[0]["title"] == '{"en": "Strike", "ur": "حملہ"}'
+    assert features[0]["meta"] == '{"a": 1, "b": [1, 2]}' and features[0]["tags"] == '["x", "y"]'
+    assert features[0]["note"] is None and features[0]["fatalities"] is None
+    assert features[1]["meta"] is None and features[1]["tags"] == "[]"
+    assert features[2]["id"] is None and features[2]["border_side"] == "PAK"
+    for output in ("out.csv", "out.parquet"):  # every writer takes them
+        assert _analyze(tmp_path, "nested_properties.geojson", output=output)[0].exit_code == 0
 
 
 def test_input_format_option_reads_an_unknown_extension(tmp_path: Path) -> None:
