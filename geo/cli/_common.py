@@ -73,6 +73,53 @@ input_format_option = click.option(
 )
 
 
+class BorderChoice(click.Choice):
+    """The border sources as a choice list, read from :mod:`geo.reference.boundaries` when first needed.
+
+    Lazy, so that listing the commands (``geo --help``) does not import geopandas.
+    """
+
+    def __init__(self) -> None:
+        super().__init__([], case_sensitive=True)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from geo.reference.boundaries import BORDER_SOURCES
+
+        return tuple(sorted(BORDER_SOURCES))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # click's __init__ sets it; the list is fixed
+        pass
+
+
+def border_option(help: str = "Border source (see `geo boundaries`).") -> Callable[[F], F]:
+    """``--border``: one of the border sources, default :data:`geo.settings.DEFAULT_BORDER`."""
+    from geo import settings
+
+    return click.option("--border", type=BorderChoice(), default=settings.DEFAULT_BORDER, show_default=True,
+                        help=help)
+
+
+def usage_check(check: Callable[[Any], Any], value: Any, param_hint: str) -> None:
+    """Run ``check(value)``; turn its :class:`~geo.errors.GeoValueError` into a usage error (exit 2).
+
+    Examples
+    --------
+    >>> from geo.plot.style import figure_format
+    >>> usage_check(figure_format, "out.jpg", "'-o' / '--output'")
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: cannot write figure 'out.jpg': extension 'jpg' is not one of ['png', 'svg', 'pdf']
+    """
+    from geo.errors import GeoValueError
+
+    try:
+        check(value)
+    except GeoValueError as err:
+        raise click.BadParameter(str(err), param_hint=param_hint) from None
+
+
 def reading_options(function: F) -> F:
     """Add ``--allow-rejects``, ``--fix-swapped``, ``--region-only`` and ``--input-format`` to a command.
 

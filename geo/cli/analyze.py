@@ -7,7 +7,7 @@ import logging
 import click
 
 from geo import settings
-from geo.cli._common import check_output, finish, load_incidents, reading_options
+from geo.cli._common import border_option, check_output, finish, load_incidents, reading_options
 
 logger = logging.getLogger("geo")
 
@@ -20,10 +20,14 @@ def parse_bands(value: str) -> tuple[float, ...]:
     >>> parse_bands("10, 25,50")
     (10.0, 25.0, 50.0)
     """
+    from geo.analysis.core import check_bands
+    from geo.errors import GeoValueError
+
     try:
-        return tuple(float(part) for part in value.split(",") if part.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a comma-separated list of km such as 10,25,50,100") from None
+        return check_bands([float(part) for part in value.split(",") if part.strip()])
+    except (ValueError, GeoValueError):
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of increasing km such as 10,25,50,100",
+                                 param_hint="'--bands'") from None
 
 
 @click.command(name="analyze")
@@ -34,7 +38,7 @@ def parse_bands(value: str) -> tuple[float, ...]:
     "rejected records go to OUTPUT.rejects.csv beside it. With --engine dask, a folder "
     "of GeoParquet files, one per partition.",
 )
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source (see `geo boundaries`).")
+@border_option("Border source (see `geo boundaries`).")
 @click.option(
     "--bands", default=",".join(str(b) for b in settings.DEFAULT_BANDS_KM), show_default=True,
     help="Distance band edges in km, comma-separated.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from geo import settings
-from geo.cli._common import allow_rejects_option, finish, fix_swapped_option
+from geo.cli._common import allow_rejects_option, border_option, finish, fix_swapped_option
 
 
 @click.command(name="build")
@@ -17,7 +17,7 @@ from geo.cli._common import allow_rejects_option, finish, fix_swapped_option
     "--incidents", type=click.Path(dir_okay=False), default=None,
     help="Incident file to use instead of the bundled data/incidents.geojson.",
 )
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+@border_option("Border source.")
 @allow_rejects_option
 @fix_swapped_option
 def cli(out_dir: str, incidents: str | None, border: str, allow_rejects: bool, fix_swapped: bool) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geo import settings
-from geo.cli._common import finish, load_incidents, reading_options
+from geo.cli._common import border_option, finish, load_incidents, reading_options, usage_check
 
 KINDS = ("overview", "distance", "timeline")
 
@@ -18,7 +17,7 @@ KINDS = ("overview", "distance", "timeline")
               help="File to write; the extension (.png, .svg or .pdf) picks the format.")
 @click.option("--dpi", type=click.FloatRange(min=30, max=1200), default=300, show_default=True,
               help="Resolution of a PNG.")
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+@border_option("Border source.")
 @reading_options
 def cli(input_path: str, kind: str, output: str, dpi: float, border: str,
         allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
@@ -30,7 +29,7 @@ def cli(input_path: str, kind: str, output: str, dpi: float, border: str,
     from geo.plot.api import plot_figure
     from geo.plot.style import figure_format
 
-    figure_format(output)  # a bad extension fails before the work
+    usage_check(figure_format, output, "'-o' / '--output'")  # a bad extension: exit 2, before the work
     result = load_incidents(input_path, fix_swapped, input_format)
     from geo.analysis.core import analyzed
 

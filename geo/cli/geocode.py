@@ -47,7 +47,10 @@ def cli(
     never guessed: they go to OUTPUT.rejects.csv with the reason and the closest candidates,
     and the command exits 1 unless --allow-rejects is given.
     """
+    from geo.cli._common import check_output
     from geo.io.geocoding import geocode_file
+
+    check_output(output)  # a bad extension is a usage error (exit 2), before any work
 
     report = geocode_file(
         input, output, place=place_column, country=country_column, admin1=admin1_column

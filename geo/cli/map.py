@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from geo import settings
-from geo.cli._common import finish, load_incidents, reading_options
+from geo.cli._common import border_option, finish, load_incidents, reading_options
 
 
 @click.command(name="map")
@@ -19,7 +19,7 @@ from geo.cli._common import finish, load_incidents, reading_options
     help="Web tiles under the boundaries, such as OpenStreetMap.Mapnik (needs a network "
     "to show; by default the map has no tiles and makes no request).",
 )
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+@border_option("Border source.")
 @click.option("--title", default=None, help="Title shown on the map.")
 @reading_options
 def cli(input_path: str, output: str, tiles: str | None, border: str, title: str | None,
@@ -32,6 +32,10 @@ def cli(input_path: str, output: str, tiles: str | None, border: str, title: str
     command then exits 1 unless --allow-rejects is given.
     """
     from geo.webmap.render import save_map
+
+    if not output.lower().endswith((".html", ".htm")):
+        raise click.BadParameter(f"cannot write map {output!r}: the map is one HTML file; name it .html",
+                                 param_hint="'-o' / '--output'")
 
     result = load_incidents(input_path, fix_swapped, input_format)
     from geo.analysis.core import analyzed

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geo import settings
-from geo.cli._common import finish, load_incidents, reading_options
+from geo.cli._common import border_option, finish, load_incidents, reading_options
 
 
 def to_markdown(table) -> str:  # type: ignore[no-untyped-def]
@@ -39,7 +38,7 @@ def to_markdown(table) -> str:  # type: ignore[no-untyped-def]
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to a file instead of standard output; rejected records go to OUTPUT.rejects.csv "
               "(beside INPUT when there is no OUTPUT).")
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source, when INPUT is not yet analysed.")
+@border_option("Border source, when INPUT is not yet analysed.")
 @reading_options
 def cli(input_path: str, fmt: str, output: str | None, border: str, allow_rejects: bool, fix_swapped: bool,
         input_format: str | None) -> None:
