@@ -69,7 +69,7 @@ region_only_option = click.option(
 )
 input_format_option = click.option(
     "--input-format", type=click.Choice(["geojson", "csv", "parquet", "acled", "ucdp"]), default=None,
-    help="Format of INPUT when its extension does not say (ACLED and UCDP are also recognised by their columns).",
+    help="Format of INPUT when its extension does not say (ACLED and UCDP are also recognized by their columns).",
 )
 
 

@@ -45,7 +45,7 @@ REJECT_COLUMNS = ("record", "id", "field", "reason")
 #: which a float no longer holds every whole number.
 MAX_WHOLE_NUMBER = 2**53
 
-#: Column names recognised as latitude and longitude, in order of preference.
+#: Column names recognized as latitude and longitude, in order of preference.
 LAT_NAMES = ("latitude", "lat", "y")
 LON_NAMES = ("longitude", "lon", "lng", "long", "x")
 
@@ -312,7 +312,7 @@ def _numbers(values: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     return (good.astype("Int64") if integer else good), reason
 
 
-def normalise(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+def normalize(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
     """Type the schema's fields (text, Int64, float, lists, ISO dates), noting problems.
 
     Missing schema columns are added empty; the schema's columns come first, in its order,
@@ -453,7 +453,7 @@ def check_records(
     for mask, message in region.notes:
         notes.add(mask, record, both, message)
 
-    frame = normalise(table, problems)
+    frame = normalize(table, problems)
     rejected = problems["reason"].notna().to_numpy()
     original = table if original is None else original
     ids = frame["id"]
