@@ -68,7 +68,7 @@ region_only_option = click.option(
     "geo.settings.REGION_MARGIN_KM, 100 km by default, around them) instead of warning about them.",
 )
 input_format_option = click.option(
-    "--input-format", type=click.Choice(["geojson", "csv", "parquet", "acled", "ucdp"]), default=None,
+    "--input-format", type=click.Choice(["geojson", "csv", "parquet", "gpkg", "fgb", "xlsx", "acled", "ucdp"]), default=None,
     help="Format of INPUT when its extension does not say (ACLED and UCDP are also recognized by their columns).",
 )
 

@@ -67,7 +67,7 @@ def _no_problems(index: pd.Index) -> pd.DataFrame:
                          "reason": pd.Series(None, index=index, dtype=object)})
 
 
-def _tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, path: Path) -> Piece:
+def tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, path: Path) -> Piece:
     """A chunk of a table with coordinate columns (CSV, or Parquet without geometry)."""
     layout = layout or formats.detect_layout(raw.columns)
     if layout is not None:
@@ -180,13 +180,13 @@ def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFra
                 positions.append(position - 1)
                 if len(rows) >= CHUNK_ROWS:
                     yield (_text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64),
-                           _odd_rows(odd, header, width))
+                           odd_rows(odd, header, width))
                     rows, lines, positions, odd = [], [], [], []
         except UnicodeDecodeError:
             raise InputFileError(f"not UTF-8 text (near line {end + 1}); save it as UTF-8", path=str(path)) from None
         except csv.Error as err:
             raise InputFileError(f"cannot parse CSV at line {reader.line_num}: {err}", path=str(path)) from None
-        yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
+        yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), odd_rows(odd, header, width)
 
 
 def _text_frame(rows: list[list[str]], header: list[str], positions: list[int]) -> pd.DataFrame:
@@ -196,7 +196,7 @@ def _text_frame(rows: list[list[str]], header: list[str], positions: list[int]) 
     return frame
 
 
-def _odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -> pd.DataFrame:
+def odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -> pd.DataFrame:
     """Rejects for rows with the wrong number of fields, their values under the header."""
     records = []
     for line, row in odd:
@@ -219,17 +219,17 @@ def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow:
     if not slow:
         for frame, lines in _csv_chunks_fast(path, header):
             progress.advance(len(frame))
-            yield _tabular_piece(frame, lines, layout, path)
+            yield tabular_piece(frame, lines, layout, path)
         return
     for frame, lines, odd in _csv_chunks_slow(path, header):
         if len(odd):
             yield odd
         if len(frame):
             progress.advance(len(frame))
-            yield _tabular_piece(frame, lines, layout, path)
+            yield tabular_piece(frame, lines, layout, path)
 
 
-def _geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
+def geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
                     original: pd.DataFrame, layout: str | None, path: Path) -> Piece:
     """A chunk whose locations are shapely geometries (GeoParquet)."""
     if layout is not None:
@@ -290,9 +290,9 @@ def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> I
                 wkb = table.pop(geometry_column).to_numpy()
                 geoms = shapely.from_wkb(wkb, on_invalid="ignore")
                 original = table.assign(geometry=shapely.to_wkt(geoms, rounding_precision=-1))
-                yield _geometry_piece(table, geoms, record, crs, original, layout or formats.detect_layout(table.columns), path)
+                yield geometry_piece(table, geoms, record, crs, original, layout or formats.detect_layout(table.columns), path)
             else:
-                yield _tabular_piece(table, record, layout, path)
+                yield tabular_piece(table, record, layout, path)
     except (pa.ArrowInvalid, OSError) as err:
         raise InputFileError(f"cannot read Parquet: {err}", path=str(path)) from None
 

@@ -32,9 +32,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,14 +62,15 @@ logger = logging.getLogger("geo")
 
 #: Input formats by file extension (``format=`` overrides; "acled" and "ucdp" are CSV or
 #: Parquet tables in those layouts, also recognized by their columns).
-INPUT_FORMATS = {**OUTPUT_FORMATS, ".geoparquet": "parquet", ".txt": "csv", ".tsv": "csv"}
-FORMATS = ("geojson", "csv", "parquet", "acled", "ucdp")
+INPUT_FORMATS = {**OUTPUT_FORMATS, ".geoparquet": "parquet", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
+FORMATS = ("geojson", "csv", "parquet", "gpkg", "fgb", "xlsx", "acled", "ucdp")
 
 #: Bytes read at the start of a text input to tell it from a binary file.
 BINARY_SNIFF_BYTES = 8192
 
 #: What a record number counts, per container format.
-RECORD_UNITS = {"csv": "line", "geojson": "feature", "parquet": "row"}
+RECORD_UNITS = {"csv": "line", "geojson": "feature", "parquet": "row", "gpkg": "feature", "fgb": "feature",
+                "xlsx": "row"}
 
 
 
@@ -149,7 +151,8 @@ def _resolve_format(path: Path, format: str | None) -> tuple[str, str | None]:
         if name not in FORMATS:
             raise InputFileError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}", path=str(path))
         if name in ("acled", "ucdp"):
-            container = "parquet" if path.suffix.lower() in (".parquet", ".geoparquet") else "csv"
+            container = {".parquet": "parquet", ".geoparquet": "parquet", ".xlsx": "xlsx", ".gpkg": "gpkg",
+                         ".fgb": "fgb"}.get(path.suffix.lower(), "csv")
             return container, name
         return name, None
     container = INPUT_FORMATS.get(path.suffix.lower())
@@ -159,6 +162,19 @@ def _resolve_format(path: Path, format: str | None) -> tuple[str, str | None]:
                f"or name it with format= (one of {', '.join(FORMATS)})")
         raise InputFileError(msg, path=str(path))
     return container, None
+
+
+def _reader(container: str) -> Callable[[Path, str | None, Progress], Iterator[Piece | pd.DataFrame]]:
+    """The per-format reader of a container."""
+    if container in ("gpkg", "fgb"):
+        from geo.io.ogr import read_ogr_pieces
+
+        return functools.partial(read_ogr_pieces, container=container)
+    if container == "xlsx":
+        from geo.io.excel import read_xlsx_pieces
+
+        return read_xlsx_pieces
+    return {"csv": read_csv_pieces, "geojson": read_geojson_pieces, "parquet": read_parquet_pieces}[container]
 
 
 def _check_file(path: Path) -> None:
@@ -238,8 +254,9 @@ def read_incidents_checked(
     ----------
     path : path-like
         GeoJSON, CSV (coordinate columns named latitude/longitude, lat/lon, lat/lng or
-        y/x, any case), an ACLED or UCDP GED export, or GeoParquet.
-    format : {"geojson", "csv", "parquet", "acled", "ucdp"}, optional
+        y/x, any case), an ACLED or UCDP GED export (CSV, Parquet or, ACLED's, Excel
+        ``.xlsx``), GeoParquet, GeoPackage (``.gpkg``) or FlatGeobuf (``.fgb``).
+    format : {"geojson", "csv", "parquet", "gpkg", "fgb", "xlsx", "acled", "ucdp"}, optional
         Overrides the format guessed from the extension; ACLED and UCDP tables are also
         recognized by their columns.
     fix_swapped : bool
@@ -280,7 +297,7 @@ def read_incidents_checked(
         _check_text(path)
     unit = RECORD_UNITS[container]
     progress = Progress(path)
-    reader = {"csv": read_csv_pieces, "geojson": read_geojson_pieces, "parquet": read_parquet_pieces}[container]
+    reader = _reader(container)
 
     try:
         state = _check_pieces(reader(path, layout, progress), path, unit, fix_swapped, region_only)

@@ -20,8 +20,8 @@ from geo.io import read_incidents_checked
 from geo.io.reading import FORMATS
 
 # (extension, format=) pairs: every reader, by extension and by name
-READERS = [(".csv", None), (".geojson", None), (".parquet", None), (".csv", "acled"), (".csv", "ucdp"),
-           (".json", "geojson"), (".parquet", "acled")]
+READERS = [(".csv", None), (".geojson", None), (".parquet", None), (".gpkg", None), (".fgb", None), (".xlsx", None),
+           (".csv", "acled"), (".csv", "ucdp"), (".json", "geojson"), (".parquet", "acled"), (".xlsx", "acled")]
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12))
@@ -89,4 +89,41 @@ def test_random_csv_never_gives_a_traceback(header: list[str], rows: list[list[s
 
 
 def test_the_formats_tested_are_every_reader() -> None:
-    assert {f or {".csv": "csv", ".geojson": "geojson", ".parquet": "parquet"}[s] for s, f in READERS} == set(FORMATS)
+    by_suffix = {".csv": "csv", ".geojson": "geojson", ".parquet": "parquet", ".gpkg": "gpkg", ".fgb": "fgb",
+                 ".xlsx": "xlsx"}
+    assert {f or by_suffix[s] for s, f in READERS} == set(FORMATS)
+
+
+def _valid_file(suffix: str) -> bytes:
+    """The bundled incidents as a valid file of the given binary format."""
+    from geo.datasets import data_path
+    from geo.io import read_incidents, write_incidents
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"valid{suffix}"
+        if suffix == ".xlsx":
+            import openpyxl
+
+            book = openpyxl.Workbook()
+            for row in (["id", "date", "lat", "lon", "fatalities"], ["a", "2024-01-16", 26.9, 63.1, 2],
+                        ["b", "2024-01-17", 27.0, 62.0, 1]):
+                book.active.append(row)
+            book.save(path)
+        else:
+            write_incidents(read_incidents(data_path("incidents.geojson")), path)
+        return path.read_bytes()
+
+
+VALID = {suffix: _valid_file(suffix) for suffix in (".gpkg", ".fgb", ".xlsx", ".parquet")}
+
+
+@pytest.mark.parametrize("suffix", sorted(VALID))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_corrupted_binary_files_never_give_a_traceback(suffix: str, data: st.DataObject) -> None:
+    raw = bytearray(VALID[suffix])
+    cut = data.draw(st.integers(1, len(raw)), label="cut")
+    flips = data.draw(st.lists(st.tuples(st.integers(0, len(raw) - 1), st.integers(0, 255)), max_size=8), label="flips")
+    for position, value in flips:
+        raw[position] = value
+    _read(bytes(raw[:cut]), suffix, None)
