@@ -38,7 +38,7 @@ from geo.io.readers import (
     CHUNK_ROWS,
     Piece,
     Progress,
-    check_unique_columns,
+    check_header,
     odd_rows,
     tabular_piece,
 )
@@ -113,7 +113,7 @@ def read_xlsx_pieces(path: Path, layout: str | None, progress: Progress) -> Iter
     header = [t or f"column {i}" for i, t in enumerate(first[1], start=1)]
     while header and header[-1].startswith("column ") and first[1][len(header) - 1] is None:
         header.pop()  # trailing empty header cells are no columns
-    check_unique_columns(header, path)
+    check_header(header, layout, path)
     width, position = len(header), 0
     chunk: list[list[str | None]] = []
     lines: list[int] = []

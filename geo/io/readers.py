@@ -75,10 +75,7 @@ def tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, pat
     table = formats.to_schema(raw, layout)
     lat_col, lon_col = validate.find_coordinate_columns(table.columns)
     if lat_col is None or lon_col is None:
-        msg = (f"no coordinate columns; expected a latitude column ({', '.join(validate.LAT_NAMES)}) "
-               f"and a longitude column ({', '.join(validate.LON_NAMES)}); a table of place names "
-               "needs `geo geocode` first")
-        raise InputFileError(msg, path=str(path))
+        raise InputFileError(_NO_COORDINATES, path=str(path))
     lon, lat, problems = validate.parse_coordinates(table, lat_col, lon_col)
     table = table.drop(columns=[lat_col, lon_col])
     return Piece(table, lon, lat, record, problems, raw, None, str(lat_col), str(lon_col), layout=layout)
@@ -90,6 +87,25 @@ def _csv_header(path: Path) -> list[str]:
             return next(csv.reader(handle), [])
     except UnicodeDecodeError as err:
         raise InputFileError(f"not UTF-8 text (byte {err.start} of the file); save it as UTF-8", path=str(path)) from None
+
+
+_NO_COORDINATES = (f"no coordinate columns; expected a latitude column ({', '.join(validate.LAT_NAMES)}) "
+                   f"and a longitude column ({', '.join(validate.LON_NAMES)}); a table of place names "
+                   "needs `geo geocode` first")
+
+
+def check_header(columns: list[str], layout: str | None, path: Path) -> None:
+    """Refuse a header with a repeated name, or without the coordinate columns it needs.
+
+    Checked before any record, so that a header-only file without coordinate columns is
+    refused like one with records, while one with them is a valid empty table.
+    """
+    check_unique_columns(columns, path)
+    layout = layout or formats.detect_layout(columns)
+    if layout is not None:
+        formats.require_layout(columns, layout, str(path))
+    elif None in validate.find_coordinate_columns(columns):
+        raise InputFileError(_NO_COORDINATES, path=str(path))
 
 
 def check_unique_columns(columns: list[str], path: Path) -> None:
@@ -215,7 +231,7 @@ def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow:
     header = _csv_header(path)
     if not header:
         return
-    check_unique_columns(header, path)
+    check_header(header, layout, path)
     if not slow:
         for frame, lines in _csv_chunks_fast(path, header):
             progress.advance(len(frame))

@@ -312,3 +312,12 @@ def test_points_outside_the_study_region_are_named_and_rejected_with_region_only
     result, out = _analyze(tmp_path, "far_away.csv", "--region-only", "--fix-swapped")
     assert [f"{r['record']} {r['id']}" for r in _rejects(out)] == ["3 F-2"]
     assert "line 4: field 'lat/lon': outside the study region" in result.stderr and "swapped (--fix-swapped)" in result.stderr
+
+
+def test_a_header_only_csv_without_coordinate_columns_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "names.csv"
+    source.write_text("id,date,place\n", encoding="utf-8")
+    result = _run("analyze", str(source), "-o", str(tmp_path / "out.geojson"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"geo: error: {source}: no coordinate columns")
+    assert not (tmp_path / "out.geojson").exists()
