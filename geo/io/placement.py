@@ -50,6 +50,7 @@ class Placement:
     reason: np.ndarray  # their reasons (None elsewhere)
     notes: list[tuple[np.ndarray, str]] = field(default_factory=list)  # (records, message) to warn about
     suspected: np.ndarray | None = None  # kept, outside the region, and their swap is inside
+    inside: np.ndarray | None = None  # in the region, as (possibly) swapped
 
 
 def region_label(margin_km: float) -> str:
@@ -108,7 +109,7 @@ def check_swaps(lon: np.ndarray, lat: np.ndarray, pending: np.ndarray, *, fix_sw
         fixed_range = "latitude outside -90..90, and the swapped point lies in the study region; swapped (--fix-swapped)"
         fixed_region = f"outside {region_label(margin)} while the swapped point is inside it; swapped (--fix-swapped)"
         notes.extend([(fixable, fixed_range), (by_region, fixed_region)])
-        return Placement(lon, lat, hopeless, reason, notes, np.zeros(n, dtype=bool))
+        return Placement(lon, lat, hopeless, reason, notes, np.zeros(n, dtype=bool), inside | swap)
     for i in np.flatnonzero(fixable):
         reason[i] = (f"latitude {float(lat[i])!r} is outside -90..90 but longitude {float(lon[i])!r} is a valid "
                      "latitude and the swapped point lies in the study region: latitude and longitude look "
@@ -116,15 +117,17 @@ def check_swaps(lon: np.ndarray, lat: np.ndarray, pending: np.ndarray, *, fix_sw
     suspect = (f"outside {region_label(margin)} while the swapped point is inside it: latitude and longitude "
                "may be swapped; kept as given (--fix-swapped swaps them)")
     notes.append((by_region, suspect))
-    return Placement(lon, lat, fixable, reason, notes, by_region)
+    return Placement(lon, lat, fixable, reason, notes, by_region, inside)
 
 
 def check_region(lon: np.ndarray, lat: np.ndarray, pending: np.ndarray, *, region_only: bool = False,
-                 suspected: np.ndarray | None = None, margin_km: float | None = None) -> Placement:
+                 suspected: np.ndarray | None = None, inside: np.ndarray | None = None,
+                 margin_km: float | None = None) -> Placement:
     """Warn about, or with ``region_only`` reject, the pending records outside the region.
 
     ``suspected`` records (likely swapped, already warned about) get no second warning,
-    but ``region_only`` rejects them too.
+    but ``region_only`` rejects them too. ``inside``, when given, marks records already
+    known to lie in the region (from :func:`check_swaps`), which are not measured again.
 
     Examples
     --------
@@ -137,7 +140,8 @@ def check_region(lon: np.ndarray, lat: np.ndarray, pending: np.ndarray, *, regio
     margin = _margin(margin_km)
     n = len(lon)
     outside = np.zeros(n, dtype=bool)
-    outside[pending] = ~in_region(lon[pending], lat[pending], margin)
+    todo = pending & ~inside if inside is not None else pending
+    outside[todo] = ~in_region(lon[todo], lat[todo], margin)
     reason = np.full(n, None, dtype=object)
     if region_only:
         where = np.flatnonzero(outside)

@@ -448,7 +448,7 @@ def check_records(
     not_finite = ~(np.isfinite(lon) & np.isfinite(lat))
     _first(problems, not_finite, both, "missing or non-finite coordinates")
     region = placement.check_region(lon, lat, problems["reason"].isna().to_numpy(), region_only=region_only,
-                                    suspected=swaps.suspected)
+                                    suspected=swaps.suspected, inside=swaps.inside)
     _first(problems, region.reject, both, pd.Series(region.reason, index=table.index))
     for mask, message in region.notes:
         notes.add(mask, record, both, message)
