@@ -34,7 +34,7 @@ def parse_bands(value: str) -> tuple[float, ...]:
 @click.argument("input_path", metavar="INPUT", type=click.Path())
 @click.option(
     "-o", "--output", required=True, type=click.Path(),
-    help="Output file: .geojson, .csv or .parquet (the format follows the extension); "
+    help="Output file: .geojson, .csv, .parquet, .gpkg or .fgb (the format follows the extension); "
     "rejected records go to OUTPUT.rejects.csv beside it. With --engine dask, a folder "
     "of GeoParquet files, one per partition.",
 )

@@ -14,7 +14,7 @@ from geo.errors import GeocodeError
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
-    help="Output file: .geojson, .csv or .parquet; rejects go to OUTPUT.rejects.csv.",
+    help="Output file: .geojson, .csv, .parquet, .gpkg or .fgb; rejects go to OUTPUT.rejects.csv.",
 )
 @click.option(
     "--place-column", default="place", show_default=True, help="Column with the place names."
