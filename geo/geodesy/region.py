@@ -139,4 +139,5 @@ def in_region(lon: np.ndarray, lat: np.ndarray, margin_km: float | None = None) 
     margin = check_margin(settings.REGION_MARGIN_KM if margin_km is None else margin_km)
     distance = region_distance_km(lon, lat, within_km=margin)
     with np.errstate(invalid="ignore"):
-        return np.asarray(distance <= margin, dtype=bool) & np.isfinite(distance)
+        inside: np.ndarray = np.less_equal(distance, margin) & np.isfinite(distance)
+    return inside
