@@ -137,7 +137,7 @@ def check_output(output: str | os.PathLike[str] | None) -> None:
     >>> check_output("out.txt")
     Traceback (most recent call last):
     ...
-    click.exceptions.BadParameter: cannot write 'out.txt': unknown extension '.txt'; use one of .csv, .geojson, .json, .parquet
+    click.exceptions.BadParameter: cannot write 'out.txt': unknown extension '.txt'; use one of .csv, .fgb, .geojson, .gpkg, .json, .parquet
     """
     if output is None:
         return
