@@ -72,8 +72,9 @@ def cli(input_path: str, output: str, border: str, bands: str, engine: str, sche
     from geo.io import write_incidents
 
     if engine == "dask":
+        region_only = bool(click.get_current_context().meta.get("geo.region_only"))
         _analyze_on_dask(input_path, output, border, parse_bands(bands), scheduler, workers,
-                         fix_swapped or input_format is not None)
+                         fix_swapped or region_only or input_format is not None)
         return
     if scheduler is not None or workers is not None:
         raise click.UsageError("--scheduler and --workers need --engine dask")
@@ -89,7 +90,7 @@ def _analyze_on_dask(input_path: str, output: str, border: str, edges: tuple[flo
                      scheduler: str | None, workers: int | None, reading_options_given: bool) -> None:
     """The dask engine: :func:`geo.analysis.dask_engine.analyze_partitioned` on a local or remote cluster."""
     if reading_options_given:
-        raise click.UsageError("--fix-swapped and --input-format need --engine memory; "
+        raise click.UsageError("--fix-swapped, --region-only and --input-format need --engine memory; "
                                "the dask engine reads GeoParquet as it is")
     if scheduler is not None and workers is not None:
         raise click.UsageError("--workers sizes a local cluster; the cluster at --scheduler has its own")
