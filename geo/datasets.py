@@ -36,3 +36,14 @@ def data_path(*parts: str) -> Path:
         msg = f"bundled data file {'/'.join(parts)!r} is missing from {data_dir()}; reinstall geo"
         raise FileNotFoundError(msg)
     return path
+
+
+def incidents_path() -> Path:
+    """Return the bundled incidents, ``data/incidents.geojson``, wherever geo is installed.
+
+    Examples
+    --------
+    >>> incidents_path().name
+    'incidents.geojson'
+    """
+    return data_path("incidents.geojson")

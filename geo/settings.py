@@ -20,6 +20,16 @@ DEFAULT_BANDS_KM: tuple[int, ...] = (10, 25, 50, 100)
 #: Points outside every province but within this many km of one snap to it.
 SNAP_KM: float = 5.0
 
+#: The study region is Balochistan and Sistan and Baluchestan plus this many km (geodesic)
+#: around them: farther points are flagged (``in_region``), warned about, and rejected with
+#: ``--region-only``; a swapped latitude and longitude must land inside it to be fixed.
+REGION_MARGIN_KM: float = 100.0
+
+#: A point at sea within this many km (geodesic) of the coast of one of the two border
+#: provinces takes that country's side, with ``side_basis="nearest coast"``; 22.224 km is
+#: 12 nautical miles, the breadth of the territorial sea (UNCLOS article 3).
+COASTAL_REACH_KM: float = 22.224
+
 #: Where ``geo build`` writes by default.
 DEFAULT_OUT_DIR: str = "maps"
 

@@ -217,7 +217,7 @@ def column_values(column: dict) -> list:
 # - :func:`border_events`: analyzed-looking incidents for pairs (side, distance to the
 #   border, date), with planted exchanges.
 
-WGS84 = Geod(ellps="WGS84")
+GEOD = Geod(ellps="WGS84")  # pyproj, for generating data; WGS84 above is GeographicLib, the reference
 REGION = (60.5, 25.2, 66.5, 30.5)  # lon/lat box over the two provinces
 START = np.datetime64("2020-01-01")
 
@@ -248,7 +248,7 @@ def _jitter(lon: np.ndarray, lat: np.ndarray, day: np.ndarray, rng: np.random.Ge
             max_km: float = 3.0, max_days: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     azimuth = rng.uniform(0, 360, len(lon))
     metres = rng.uniform(0, max_km * 1000.0, len(lon))
-    new_lon, new_lat, _ = WGS84.fwd(lon, lat, azimuth, metres)
+    new_lon, new_lat, _ = GEOD.fwd(lon, lat, azimuth, metres)
     return np.asarray(new_lon), np.asarray(new_lat), day + rng.integers(-max_days, max_days + 1, len(day))
 
 

@@ -36,6 +36,7 @@ PROPERTIES = [
     "admin2",
     "location",
     "location_variants",
+    "place",  # the place column of data/incidents.csv, kept under its own name
     "geo_precision",
     "precision_km",
     "geocoding",

@@ -29,3 +29,19 @@ def test_ci_runs_the_readmes_test_command(repo_root):
     ci_lines = [line.strip() for line in ci.splitlines()]
     assert _setup_commands(readme)[1] in ci_lines
     assert "GEO_REQUIRE_BROWSER=1" in ci
+
+
+def test_the_python_example_runs_from_any_folder(repo_root, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo_root), os.environ.get("PYTHONPATH", "")])}
+    for name in ("acled", "ucdp"):  # the example's own exports, in the folder it runs from
+        (tmp_path / f"{name}.csv").write_bytes((repo_root / "tests" / "data" / f"{name}_sample.csv").read_bytes())
+    done = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "map.html").stat().st_size > 0 and (tmp_path / "overview.pdf").stat().st_size > 0

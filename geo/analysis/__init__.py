@@ -56,6 +56,8 @@ def analyze(
     incidents: Any,
     border: str = settings.DEFAULT_BORDER,
     bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
+    *,
+    region_margin_km: float | None = None,
 ) -> Any:
     """Measure each incident against the provinces and the Iran–Pakistan border.
 
@@ -65,12 +67,16 @@ def analyze(
 
     Parameters
     ----------
-    incidents : GeoDataFrame or dask_geopandas.GeoDataFrame
-        Point geometries with a CRS.
+    incidents : GeoDataFrame, DataFrame or dask_geopandas.GeoDataFrame
+        Point geometries with a CRS, or a plain table with latitude and longitude columns
+        (the names recognised in CSV: latitude/longitude, lat/lon, lat/lng, y/x).
     border : str
         Border source, one of ``geo.reference.boundaries.BORDER_SOURCES``.
     bands : sequence of float
         Edges of the distance bands in km.
+    region_margin_km : float, optional
+        Margin of the study region (``in_region``); default
+        :data:`geo.settings.REGION_MARGIN_KM` (the Dask engine always uses that).
 
     Returns
     -------
@@ -89,7 +95,7 @@ def analyze(
         from geo.analysis import dask_engine
 
         return dask_engine.analyze_dask(incidents, border, bands)
-    return core.analyze(incidents, border, bands)
+    return core.analyze(incidents, border, bands, region_margin_km=region_margin_km)
 
 
 def summarize(result: gpd.GeoDataFrame | pd.DataFrame | Any) -> Any:

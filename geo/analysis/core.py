@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.errors import GeoValueError
 from geo.geodesy.distance import PreparedLine, nearest_border_table, point_coordinates
+from geo.geodesy.region import check_margin, in_region
 
 logger = logging.getLogger("geo")
 
@@ -45,6 +46,8 @@ ANALYSIS_COLUMNS = (
     "admin1_mismatch",
     "border_distance_km",
     "border_side",
+    "side_basis",
+    "in_region",
     "nearest_border_lon",
     "nearest_border_lat",
     "border_bearing_deg",
@@ -57,6 +60,12 @@ ANALYSIS_COLUMNS = (
 
 #: ISO3 of the country on each side of the border walked from the tripoint to Gwatar Bay.
 LEFT_SIDE, RIGHT_SIDE = "PAK", "IRN"
+
+#: ``border_side`` of a point in neither country (Afghanistan, the open sea, elsewhere).
+OUTSIDE = "outside"
+
+#: Values of ``side_basis``: inside the country's land, or at sea within its coastal reach.
+LAND, NEAREST_COAST = "land", "nearest coast"
 
 
 def band_labels(bands: Sequence[float]) -> list[str]:
@@ -179,6 +188,94 @@ def assign_provinces(points: gpd.GeoSeries, snap_km: float = settings.SNAP_KM) -
     return _assign_provinces(lon, lat, valid, points.index, snap_km)
 
 
+class _SideIndex:
+    """Pakistan's and Iran's land, and the coasts of the two border provinces."""
+
+    def __init__(self) -> None:
+        from geo.reference.boundaries import countries, provinces
+
+        land = countries().set_index("iso3").geometry
+        self.land = {iso: land[iso] for iso in (LEFT_SIDE, RIGHT_SIDE, "AFG")}
+        for geom in self.land.values():
+            shapely.prepare(geom)
+        table = provinces()
+        focus = table[table["focus"]].set_index("country").geometry
+        # a coast is the part of a border province's outline that touches no other land
+        # polygon: neighbouring provinces, Afghanistan, the other border province
+        others = shapely.union_all([*table.loc[~table["focus"], "geometry"], land["AFG"]])
+        self.coast: dict[str, list[PreparedLine]] = {}
+        self.coast_lines: dict[str, BaseGeometry] = {}
+        for iso in (LEFT_SIDE, RIGHT_SIDE):
+            other_side = focus[RIGHT_SIDE if iso == LEFT_SIDE else LEFT_SIDE]
+            line = shapely.line_merge(focus[iso].boundary.difference(shapely.union(others, other_side).buffer(1e-4)))
+            self.coast_lines[iso] = line
+            self.coast[iso] = [PreparedLine(*np.asarray(part.coords).T) for part in getattr(line, "geoms", [line])]
+        self._zones: dict[float, BaseGeometry] = {}
+
+    def zone(self, reach_km: float) -> BaseGeometry:
+        """Both coasts grown by at least ``reach_km`` in degrees (see :meth:`_ProvinceIndex.zone`)."""
+        if reach_km not in self._zones:
+            lines = shapely.union_all(list(self.coast_lines.values()))
+            poleward = min(max(abs(lines.bounds[1]), abs(lines.bounds[3])) + 1.0, 89.0)
+            zone = lines.buffer(max(reach_km, 1e-9) / (110.5 * np.cos(np.radians(poleward))), quad_segs=4)
+            shapely.prepare(zone)
+            self._zones[reach_km] = zone
+        return self._zones[reach_km]
+
+
+@functools.lru_cache(maxsize=1)
+def side_lookup() -> _SideIndex:
+    return _SideIndex()
+
+
+def _assign_sides(lon: np.ndarray, lat: np.ndarray, valid: np.ndarray, row_index: pd.Index,
+                  reach_km: float) -> pd.DataFrame:
+    index = side_lookup()
+    n = len(lon)
+    side = np.full(n, None, dtype=object)
+    basis = np.full(n, None, dtype=object)
+    todo = np.flatnonzero(valid)
+    for iso, geom in index.land.items():
+        hit = shapely.contains_xy(geom, lon[todo], lat[todo])
+        side[todo[hit]] = iso if iso in (LEFT_SIDE, RIGHT_SIDE) else OUTSIDE
+        basis[todo[hit]] = LAND
+        todo = todo[~hit]
+    side[todo] = OUTSIDE
+    near = todo[shapely.contains_xy(index.zone(reach_km), lon[todo], lat[todo])] if reach_km > 0 else todo[:0]
+    if len(near):
+        km = np.column_stack([
+            np.min([ring.nearest(lon[near], lat[near]).distance_m for ring in index.coast[iso]], axis=0) / 1000.0
+            for iso in (LEFT_SIDE, RIGHT_SIDE)
+        ])
+        nearer = np.where(km[:, 0] <= km[:, 1], LEFT_SIDE, RIGHT_SIDE)
+        reached = km.min(axis=1) <= reach_km
+        side[near[reached]] = nearer[reached]
+        basis[near[reached]] = NEAREST_COAST
+    return pd.DataFrame({"border_side": side, "side_basis": basis}, index=row_index)
+
+
+def assign_sides(points: gpd.GeoSeries, reach_km: float = settings.COASTAL_REACH_KM) -> pd.DataFrame:
+    """The side of the border each point is on: the country it lies in, from the spatial join.
+
+    ``border_side`` is ``"PAK"`` or ``"IRN"`` for a point on that country's land, and
+    ``"outside"`` for a point in neither (Afghanistan, the sea, anywhere else). A point at
+    sea within ``reach_km`` (geodesic) of the coast of Balochistan or of Sistan and
+    Baluchestan, such as the mouth of Gwatar Bay, takes the side of the nearer coast.
+    ``side_basis`` says which rule gave the side: ``"land"`` (inside Pakistan, Iran or
+    Afghanistan), ``"nearest coast"``, or missing (in none of them and beyond the reach).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> points = gpd.GeoSeries([Point(61.50, 31.03), Point(65.71, 31.61), Point(61.55, 25.10), None],
+    ...                        crs="EPSG:4326")   # Zabol, Kandahar, Gwatar Bay mouth, missing
+    >>> assign_sides(points).values.tolist()
+    [['IRN', 'land'], ['outside', 'land'], ['IRN', 'nearest coast'], [nan, nan]]
+    """
+    lon, lat, valid = point_coordinates(points)
+    return _assign_sides(lon, lat, valid, points.index, check_margin(reach_km))
+
+
 def _assign_provinces(
     lon: np.ndarray, lat: np.ndarray, valid: np.ndarray, row_index: pd.Index, snap_km: float
 ) -> pd.DataFrame:
@@ -278,17 +375,56 @@ def _admin1_mismatch(stated: pd.Series, computed_code: pd.Series) -> pd.Series:
     return mismatch.astype(bool).rename("admin1_mismatch")
 
 
+def points_from_table(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A plain table with latitude and longitude columns as points in EPSG:4326.
+
+    The columns are found by the names recognised in CSV files (latitude/longitude,
+    lat/lon, lat/lng, y/x, any case) and dropped; blank coordinates give a missing point.
+
+    Examples
+    --------
+    >>> points_from_table(pd.DataFrame({"id": ["a"], "Lat": [27.0], "Lon": [63.4]})).to_wkt().values.tolist()
+    [['a', 'POINT (63.4 27)']]
+    >>> points_from_table(pd.DataFrame({"id": ["a"], "lat": ["north"], "lon": [63.4]}))
+    Traceback (most recent call last):
+    ...
+    geo.errors.GeoValueError: column 'lat' must hold numbers; row 0 holds 'north'
+    """
+    from geo.io.validate import LAT_NAMES, LON_NAMES, find_coordinate_columns
+
+    lat_col, lon_col = find_coordinate_columns(table.columns)
+    if lat_col is None or lon_col is None:
+        msg = (f"a DataFrame needs a latitude column (one of {', '.join(LAT_NAMES)}) and a longitude "
+               f"column (one of {', '.join(LON_NAMES)}); it has {[str(c) for c in table.columns]}")
+        raise GeoValueError(msg)
+    coords = {}
+    for column in (lon_col, lat_col):
+        values = pd.to_numeric(table[column], errors="coerce")
+        bad = values.isna() & table[column].notna() & table[column].astype("string").str.strip().ne("")
+        if bad.any():
+            row = bad.idxmax()
+            raise GeoValueError(f"column {str(column)!r} must hold numbers; row {row!r} holds {table[column][row]!r}")
+        coords[column] = values.to_numpy(dtype=float)
+    geometry = gpd.points_from_xy(coords[lon_col], coords[lat_col])
+    missing = np.isnan(coords[lon_col]) | np.isnan(coords[lat_col])
+    series = gpd.GeoSeries(geometry, index=table.index, crs="EPSG:4326").where(~missing, None)
+    return gpd.GeoDataFrame(table.drop(columns=[lat_col, lon_col]), geometry=series, crs="EPSG:4326")
+
+
 def analyze(
-    incidents: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame | pd.DataFrame,
     border: str = settings.DEFAULT_BORDER,
     bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
+    *,
+    region_margin_km: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Measure each incident against the provinces and the Iran–Pakistan border.
 
     Parameters
     ----------
-    incidents : GeoDataFrame or dask_geopandas.GeoDataFrame
-        Point geometries in any CRS; a Dask frame gives a lazy result computed partition
+    incidents : GeoDataFrame, DataFrame or dask_geopandas.GeoDataFrame
+        Point geometries in any CRS, or a plain table with latitude and longitude columns
+        (see :func:`points_from_table`); a Dask frame gives a lazy result computed partition
         by partition (see :mod:`geo.analysis.dask_engine`). An optional ``precision_km`` column gives the radius
         within which each true location lies; ``admin1`` and ``country`` columns, when
         present, are kept as ``admin1_stated`` and ``country_stated``. A frame analyzed
@@ -297,14 +433,19 @@ def analyze(
         Border source, one of ``geo.reference.boundaries.BORDER_SOURCES``.
     bands : sequence of float
         Edges of the distance bands in km.
+    region_margin_km : float, optional
+        Margin of the study region around the two border provinces, in km; default
+        :data:`geo.settings.REGION_MARGIN_KM`.
 
     Returns
     -------
     GeoDataFrame
         The incidents in EPSG:4326, in their order and with their index, with the columns
         of ``ANALYSIS_COLUMNS`` added. ``border_distance_km`` is the geodesic distance on
-        WGS84 to the nearest point of the border; ``border_side`` the ISO3 code of the
-        country on whose side of the line the point lies; ``border_distance_min_km`` and
+        WGS84 to the nearest point of the border; ``border_side`` the country the point
+        lies in (``PAK``, ``IRN``, or ``outside``) and ``side_basis`` the rule that gave it
+        (see :func:`assign_sides`); ``in_region`` whether it lies in the two border
+        provinces or within ``region_margin_km`` of them; ``border_distance_min_km`` and
         ``border_distance_max_km`` the range the distance can take anywhere within
         ``precision_km``; ``border_source_spread_km`` the largest minus the smallest
         distance over all border sources; ``analysis_border`` the border source used.
@@ -314,8 +455,11 @@ def analyze(
 
     border_line(border)  # unknown sources fail here with the list of known ones
     edges = check_bands(bands)
+    margin = check_margin(settings.REGION_MARGIN_KM if region_margin_km is None else region_margin_km)
+    if isinstance(incidents, pd.DataFrame) and not isinstance(incidents, gpd.GeoDataFrame):
+        incidents = points_from_table(incidents)
     if not isinstance(incidents, gpd.GeoDataFrame):
-        raise GeoValueError(f"incidents must be a GeoDataFrame, not {type(incidents).__name__}")
+        raise GeoValueError(f"incidents must be a GeoDataFrame or a DataFrame, not {type(incidents).__name__}")
     if incidents.crs is None:
         raise GeoValueError("incidents have no CRS; set one, for example incidents.set_crs('EPSG:4326')")
     frame = incidents.to_crs("EPSG:4326") if not incidents.crs.equals("EPSG:4326") else incidents.copy()
@@ -331,9 +475,10 @@ def analyze(
     near = nearest_border_table(lon, lat, valid, frame.index, border)
     distance = near["border_distance_km"]
     frame["border_distance_km"] = distance
-    frame["border_side"] = np.where(
-        near["border_left"].isna(), None, np.where(near["border_left"].fillna(False), LEFT_SIDE, RIGHT_SIDE)
-    )
+    sides = _assign_sides(lon, lat, valid, frame.index, settings.COASTAL_REACH_KM)
+    frame["border_side"] = sides["border_side"]
+    frame["side_basis"] = sides["side_basis"]
+    frame["in_region"] = in_region(lon, lat, margin)
     for column in ("nearest_border_lon", "nearest_border_lat", "border_bearing_deg"):
         frame[column] = near[column]
     frame["distance_band"] = distance_band(distance, edges)

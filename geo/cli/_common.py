@@ -28,7 +28,7 @@ Examples
 ... def demo(allow_rejects, fix_swapped, input_format):
 ...     pass
 >>> [p.name for p in demo.params]
-['allow_rejects', 'fix_swapped', 'input_format']
+['allow_rejects', 'fix_swapped', 'region_only', 'input_format']
 """
 
 from __future__ import annotations
@@ -75,10 +75,24 @@ allow_rejects_option = click.option(
 )
 fix_swapped_option = click.option(
     "--fix-swapped", is_flag=True,
-    help="Swap latitude and longitude where they look swapped, instead of rejecting or warning.",
+    help="Swap latitude and longitude where they look swapped and the swapped point lies in the "
+    "study region, instead of rejecting or warning.",
+)
+
+
+def _remember_region_only(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta["geo.region_only"] = bool(value)
+    return value
+
+
+# not passed to the command function: load_incidents reads it from the click context
+region_only_option = click.option(
+    "--region-only", is_flag=True, expose_value=False, callback=_remember_region_only,
+    help="Reject records outside the study region (Balochistan, Sistan and Baluchestan and "
+    "geo.settings.REGION_MARGIN_KM, 100 km by default, around them) instead of warning about them.",
 )
 input_format_option = click.option(
-    "--input-format", type=click.Choice(["geojson", "csv", "parquet", "acled", "ucdp"]), default=None,
+    "--input-format", type=click.Choice(["geojson", "csv", "parquet", "gpkg", "fgb", "xlsx", "acled", "ucdp"]), default=None,
     help="Format of INPUT when its extension does not say (ACLED and UCDP are also recognized by their columns).",
 )
 no_clobber_option = click.option(
@@ -87,9 +101,59 @@ no_clobber_option = click.option(
 )
 
 
+class BorderChoice(click.Choice):
+    """The border sources as a choice list, read from :mod:`geo.reference.boundaries` when first needed.
+
+    Lazy, so that listing the commands (``geo --help``) does not import geopandas.
+    """
+
+    def __init__(self) -> None:
+        super().__init__([], case_sensitive=True)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from geo.reference.boundaries import BORDER_SOURCES
+
+        return tuple(sorted(BORDER_SOURCES))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # click's __init__ sets it; the list is fixed
+        pass
+
+
+def border_option(help: str = "Border source (see `geo boundaries`).") -> Callable[[F], F]:
+    """``--border``: one of the border sources, default :data:`geo.settings.DEFAULT_BORDER`."""
+    from geo import settings
+
+    return click.option("--border", type=BorderChoice(), default=settings.DEFAULT_BORDER, show_default=True,
+                        help=help)
+
+
+def usage_check(check: Callable[[Any], Any], value: Any, param_hint: str) -> None:
+    """Run ``check(value)``; turn its :class:`~geo.errors.GeoValueError` into a usage error (exit 2).
+
+    Examples
+    --------
+    >>> from geo.plot.style import figure_format
+    >>> usage_check(figure_format, "out.jpg", "'-o' / '--output'")
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: cannot write figure 'out.jpg': extension 'jpg' is not one of ['png', 'svg', 'pdf']
+    """
+    from geo.errors import GeoValueError
+
+    try:
+        check(value)
+    except GeoValueError as err:
+        raise click.BadParameter(str(err), param_hint=param_hint) from None
+
+
 def reading_options(function: F) -> F:
-    """Add ``--allow-rejects``, ``--fix-swapped`` and ``--input-format`` to a command."""
-    return allow_rejects_option(fix_swapped_option(input_format_option(function)))
+    """Add ``--allow-rejects``, ``--fix-swapped``, ``--region-only`` and ``--input-format`` to a command.
+
+    ``--region-only`` is not passed to the command: :func:`load_incidents` reads it.
+    """
+    return allow_rejects_option(fix_swapped_option(region_only_option(input_format_option(function))))
 
 
 def _usage_error(err: GeoValueError, hint: str) -> click.BadParameter:
@@ -119,7 +183,7 @@ def check_output(
     >>> check_output("out.txt")
     Traceback (most recent call last):
     ...
-    click.exceptions.BadParameter: cannot write 'out.txt': unknown extension '.txt'; use one of .csv, .geojson, .json, .parquet
+    click.exceptions.BadParameter: cannot write 'out.txt': unknown extension '.txt'; use one of .csv, .fgb, .geojson, .gpkg, .json, .parquet
     """
     from geo.io.writing import check_output as check_paths
     from geo.io.writing import rejects_path_for
@@ -166,15 +230,21 @@ def check_output_folder(
         raise _usage_error(err, hint) from None
 
 
-def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, input_format: str | None = None) -> Any:
+def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, input_format: str | None = None,
+                   region_only: bool | None = None) -> Any:
     """Read INPUT with :func:`geo.io.read_incidents_checked`; log its warnings.
+
+    ``region_only`` defaults to the command's ``--region-only`` flag, when it has one.
 
     Returns the :class:`geo.io.ReadResult`. File-level failures raise
     :class:`~geo.errors.InputFileError`, which the command line prints as one line (exit 1).
     """
     from geo.io import read_incidents_checked
 
-    result = read_incidents_checked(path, input_format, fix_swapped=fix_swapped)
+    if region_only is None:
+        ctx = click.get_current_context(silent=True)
+        region_only = bool(ctx.meta.get("geo.region_only", False)) if ctx is not None else False
+    result = read_incidents_checked(path, input_format, fix_swapped=fix_swapped, region_only=region_only)
     for warning in result.warnings[:MAX_WARNINGS]:
         logger.warning("geo: warning: %s", warning)
     if len(result.warnings) > MAX_WARNINGS:

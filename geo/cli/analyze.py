@@ -9,6 +9,7 @@ import click
 
 from geo import settings
 from geo.cli._common import (
+    border_option,
     check_output,
     check_output_folder,
     finish,
@@ -29,21 +30,25 @@ def parse_bands(value: str) -> tuple[float, ...]:
     >>> parse_bands("10, 25,50")
     (10.0, 25.0, 50.0)
     """
+    from geo.analysis.core import check_bands
+    from geo.errors import GeoValueError
+
     try:
-        return tuple(float(part) for part in value.split(",") if part.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a comma-separated list of km such as 10,25,50,100") from None
+        return check_bands([float(part) for part in value.split(",") if part.strip()])
+    except (ValueError, GeoValueError):
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of increasing km such as 10,25,50,100",
+                                 param_hint="'--bands'") from None
 
 
 @click.command(name="analyze")
 @click.argument("input_path", metavar="INPUT", type=click.Path())
 @click.option(
     "-o", "--output", required=True, type=click.Path(),
-    help="Output file: .geojson, .csv or .parquet (the format follows the extension); "
+    help="Output file: .geojson, .csv, .parquet, .gpkg or .fgb (the format follows the extension); "
     "rejected records go to OUTPUT.rejects.csv beside it (out.geojson.rejects.csv). With "
     "--engine dask, a folder of GeoParquet files, one per partition.",
 )
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source (see `geo boundaries`).")
+@border_option("Border source (see `geo boundaries`).")
 @click.option(
     "--bands", default=",".join(str(b) for b in settings.DEFAULT_BANDS_KM), show_default=True,
     help="Distance band edges in km, comma-separated.",
@@ -81,8 +86,9 @@ def cli(input_path: str, output: str, border: str, bands: str, engine: str, sche
     if engine == "dask":
         check_output_folder(output, inputs=[input_path], no_clobber=no_clobber, what="partitions of an analysis",
                             replaceable=_is_partition)
+        region_only = bool(click.get_current_context().meta.get("geo.region_only"))
         _analyze_on_dask(input_path, output, border, parse_bands(bands), scheduler, workers,
-                         fix_swapped or input_format is not None)
+                         fix_swapped or region_only or input_format is not None)
         return
     if scheduler is not None or workers is not None:
         raise click.UsageError("--scheduler and --workers need --engine dask")
@@ -104,7 +110,7 @@ def _analyze_on_dask(input_path: str, output: str, border: str, edges: tuple[flo
                      scheduler: str | None, workers: int | None, reading_options_given: bool) -> None:
     """The dask engine: :func:`geo.analysis.dask_engine.analyze_partitioned` on a local or remote cluster."""
     if reading_options_given:
-        raise click.UsageError("--fix-swapped and --input-format need --engine memory; "
+        raise click.UsageError("--fix-swapped, --region-only and --input-format need --engine memory; "
                                "the dask engine reads GeoParquet as it is")
     if scheduler is not None and workers is not None:
         raise click.UsageError("--workers sizes a local cluster; the cluster at --scheduler has its own")

@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from geo import settings
-from geo.cli._common import allow_rejects_option, finish, fix_swapped_option, no_clobber_option
+from geo.cli._common import (
+    allow_rejects_option,
+    border_option,
+    finish,
+    fix_swapped_option,
+    no_clobber_option,
+)
 
 
 @click.command(name="build")
@@ -20,7 +26,7 @@ from geo.cli._common import allow_rejects_option, finish, fix_swapped_option, no
     "--incidents", type=click.Path(dir_okay=False), default=None,
     help="Incident file to use instead of the bundled data/incidents.geojson.",
 )
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+@border_option("Border source.")
 @allow_rejects_option
 @fix_swapped_option
 @no_clobber_option

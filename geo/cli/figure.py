@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from geo import settings
 from geo.cli._common import (
+    border_option,
     check_output,
     finish,
     keep_existing,
@@ -25,7 +25,7 @@ KINDS = ("overview", "distance", "timeline")
               help="File to write; the extension (.png, .svg or .pdf) picks the format.")
 @click.option("--dpi", type=click.FloatRange(min=30, max=1200), default=300, show_default=True,
               help="Resolution of a PNG.")
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+@border_option("Border source.")
 @reading_options
 @no_clobber_option
 def cli(input_path: str, kind: str, output: str, dpi: float, border: str,

@@ -14,7 +14,7 @@ from geo.cli._common import check_output, conclude, keep_existing, no_clobber_op
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
-    help="Output file: .geojson, .csv or .parquet; rejects go to OUTPUT.rejects.csv "
+    help="Output file: .geojson, .csv, .parquet, .gpkg or .fgb; rejects go to OUTPUT.rejects.csv "
     "(out.geojson.rejects.csv).",
 )
 @click.option(
@@ -45,8 +45,10 @@ def cli(
 ) -> None:
     """Geocode INPUT (CSV or JSON) with the bundled offline gazetteer.
 
-    Every column other than the place column is kept as a property; the place column is
-    replaced by geo_precision, precision_km and geocoding. Unknown or ambiguous names are
+    Every column is kept as a property, the place column under its own name, followed by
+    geo_precision, precision_km and geocoding. Places in the study region are preferred
+    over places of the same name elsewhere; other ties need a country or admin1 hint.
+    Unknown or ambiguous names are
     never guessed: they go to OUTPUT.rejects.csv with the reason and the closest candidates,
     as do CSV rows with more or fewer fields than the header, and the command exits 1
     unless --allow-rejects is given.

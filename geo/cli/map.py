@@ -6,6 +6,7 @@ import click
 
 from geo import settings
 from geo.cli._common import (
+    border_option,
     check_output,
     finish,
     keep_existing,
@@ -26,7 +27,7 @@ from geo.cli._common import (
     help="Web tiles under the boundaries, such as OpenStreetMap.Mapnik (needs a network "
     "to show; by default the map has no tiles and makes no request).",
 )
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
+@border_option("Border source.")
 @click.option("--title", default=None, help="Title shown on the map.")
 @reading_options
 @no_clobber_option

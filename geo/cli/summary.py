@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from geo import settings
 from geo.cli._common import (
+    border_option,
     check_output,
     finish,
     keep_existing,
@@ -55,7 +55,7 @@ def pair_count_line(frame) -> str:  # type: ignore[no-untyped-def]
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to a file (.md, .markdown, .txt or .csv) instead of standard output; rejected "
               "records go to OUTPUT.rejects.csv (INPUT.summary.rejects.csv when there is no OUTPUT).")
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source, when INPUT is not yet analyzed.")
+@border_option("Border source, when INPUT is not yet analyzed.")
 @reading_options
 @no_clobber_option
 def cli(input_path: str, fmt: str, output: str | None, border: str, allow_rejects: bool, fix_swapped: bool,

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from geo.errors import InputFileError
 from geo.io import validate
 
-__all__ = ["SCAN_BYTES", "IrregularCsv", "csv_header", "csv_text_chunks", "odd_quotes", "unclosed_quote"]
+__all__ = ["SCAN_BYTES", "IrregularCsv", "csv_header", "csv_text_chunks", "odd_quotes", "odd_rows", "unclosed_quote"]
 
 #: Bytes read at a time when counting a CSV's quote characters.
 SCAN_BYTES: int = 16 * 2**20
@@ -198,7 +198,7 @@ def _csv_chunks_slow(path: Path, header: list[str], chunk_rows: int) -> Iterator
                 positions.append(position - 1)
                 if len(rows) >= chunk_rows:
                     yield (_text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64),
-                           _odd_rows(odd, header, width))
+                           odd_rows(odd, header, width))
                     rows, lines, positions, odd = [], [], [], []
         except UnicodeDecodeError:
             raise InputFileError(f"not UTF-8 text (near line {end + 1}); save it as UTF-8", path=str(path)) from None
@@ -206,7 +206,7 @@ def _csv_chunks_slow(path: Path, header: list[str], chunk_rows: int) -> Iterator
             raise InputFileError(f"cannot parse CSV at line {reader.line_num}: {err}", path=str(path)) from None
         if (error := _quote_error(path, header, *last)) is not None:
             raise error
-        yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
+        yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), odd_rows(odd, header, width)
 
 
 def _text_frame(rows: list[list[str]], header: list[str], positions: list[int]) -> pd.DataFrame:
@@ -216,7 +216,7 @@ def _text_frame(rows: list[list[str]], header: list[str], positions: list[int]) 
     return frame
 
 
-def _odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -> pd.DataFrame:
+def odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -> pd.DataFrame:
     """Rejects for rows with the wrong number of fields, their values under the header."""
     records = []
     for line, row in odd:

@@ -45,7 +45,7 @@ from geo.reference import gazetteer
 
 logger = logging.getLogger("geo")
 
-#: Columns that ``geocode_table`` puts where the place column stood.
+#: Columns that ``geocode_table`` puts right after the place column.
 RESULT_COLUMNS = ("geo_precision", "precision_km", "geocoding")
 
 
@@ -88,7 +88,7 @@ def geocode(
 
     Examples
     --------
-    >>> found = geocode(["Sangan", "Sangan"], admin1=[None, "Sistan and Baluchestan"])
+    >>> found = geocode(["Pishin", "Pishin"], admin1=[None, "Sistan and Baluchestan"])
     >>> found["status"].tolist()
     ['rejected', 'matched']
     >>> geocode("Chabaher", errors="raise")  # doctest: +ELLIPSIS
@@ -200,6 +200,8 @@ def _describe_match(row: pd.Series) -> str:
     text = f'gazetteer {row["gazetteer_id"]} "{row["gazetteer_name"]}" ({row["source"]}'
     if row["match"] == "variant":
         text += f'; matched as a spelling variant of "{row["name"]}"'
+    if row.get("resolution"):
+        text += f"; {row['resolution']}"
     text += ")"
     if row["evidence"]:
         text += f": {row['evidence']}"
@@ -217,9 +219,10 @@ def geocode_table(
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Geocode a table of records by its place column, keeping every other column.
 
-    The place column is replaced, where it stood, by ``geo_precision``, ``precision_km``
-    and ``geocoding`` (the gazetteer entry matched and its evidence). The country and admin1
-    columns, when present, are hints and stay as properties.
+    The place column is kept, under its own name, and followed by ``geo_precision``,
+    ``precision_km`` and ``geocoding`` (the gazetteer entry matched, why, and its
+    evidence). The country and admin1 columns, when present, are hints and stay as
+    properties.
 
     ``record`` gives each row's number in its file for the rejects (what
     :func:`read_records` read); by default the 1-based position, or the line of a CSV
@@ -238,7 +241,7 @@ def geocode_table(
     >>> table = pd.DataFrame({"id": ["a", "b"], "place": ["Chah Bahar", "Chabaher"]})
     >>> found, rejects = geocode_table(table)
     >>> list(found.columns)
-    ['id', 'geo_precision', 'precision_km', 'geocoding', 'geometry']
+    ['id', 'place', 'geo_precision', 'precision_km', 'geocoding', 'geometry']
     >>> rejects[["record", "id", "field", "reason"]].values.tolist()
     [[2, 'b', 'place', 'unknown place "Chabaher"']]
     """
@@ -263,8 +266,8 @@ def geocode_table(
         record = np.arange(offset, offset + len(table), dtype=np.int64)
 
     position = list(table.columns).index(place)
-    kept = [c for c in table.columns if c != place and c not in RESULT_COLUMNS]
-    before = [c for c in kept if list(table.columns).index(c) < position]
+    kept = [c for c in table.columns if c not in RESULT_COLUMNS]
+    before = [c for c in kept if list(table.columns).index(c) <= position]  # the place column too
     after = [c for c in kept if list(table.columns).index(c) > position]
     out = table.loc[matched, before].copy()
     hits = found[matched].set_index(out.index)

@@ -69,7 +69,7 @@ def _no_problems(index: pd.Index) -> pd.DataFrame:
                          "reason": pd.Series(None, index=index, dtype=object)})
 
 
-def _tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, path: Path) -> Piece:
+def tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, path: Path) -> Piece:
     """A chunk of a table with coordinate columns (CSV, or Parquet without geometry)."""
     layout = layout or formats.detect_layout(raw.columns)
     if layout is not None:
@@ -77,13 +77,40 @@ def _tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, pa
     table = formats.to_schema(raw, layout)
     lat_col, lon_col = validate.find_coordinate_columns(table.columns)
     if lat_col is None or lon_col is None:
-        msg = (f"no coordinate columns; expected a latitude column ({', '.join(validate.LAT_NAMES)}) "
-               f"and a longitude column ({', '.join(validate.LON_NAMES)}); a table of place names "
-               "needs `geo geocode` first")
-        raise InputFileError(msg, path=str(path))
+        raise InputFileError(_NO_COORDINATES, path=str(path))
     lon, lat, problems = validate.parse_coordinates(table, lat_col, lon_col)
     table = table.drop(columns=[lat_col, lon_col])
     return Piece(table, lon, lat, record, problems, raw, None, str(lat_col), str(lon_col), layout=layout)
+
+
+_NO_COORDINATES = (f"no coordinate columns; expected a latitude column ({', '.join(validate.LAT_NAMES)}) "
+                   f"and a longitude column ({', '.join(validate.LON_NAMES)}); a table of place names "
+                   "needs `geo geocode` first")
+
+
+def check_header(columns: list[str], layout: str | None, path: Path) -> None:
+    """Refuse a header with a repeated name, or without the coordinate columns it needs.
+
+    Checked before any record, so that a header-only file without coordinate columns is
+    refused like one with records, while one with them is a valid empty table.
+    """
+    check_unique_columns(columns, path)
+    layout = layout or formats.detect_layout(columns)
+    if layout is not None:
+        formats.require_layout(columns, layout, str(path))
+    elif None in validate.find_coordinate_columns(columns):
+        raise InputFileError(_NO_COORDINATES, path=str(path))
+
+
+def check_unique_columns(columns: list[str], path: Path) -> None:
+    """Refuse a header that names a column twice: which of the two would be meant?"""
+    seen: dict[str, int] = {}
+    for number, name in enumerate(columns, start=1):
+        if name in seen:
+            msg = (f"the header names column {name!r} twice (columns {seen[name]} and {number}); "
+                   "rename or remove one")
+            raise InputFileError(msg, path=str(path), field=name)
+        seen[name] = number
 
 
 def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow: bool = False) -> Iterator[Piece | pd.DataFrame]:
@@ -91,15 +118,16 @@ def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow:
     header = csv_header(path)
     if not header:
         return
+    check_header(header, layout, path)
     for frame, lines, odd in csv_text_chunks(path, header, rows=CHUNK_ROWS, block_bytes=CSV_BLOCK_BYTES, slow=slow):
         if odd is not None and len(odd):
             yield odd
         if len(frame):
             progress.advance(len(frame))
-            yield _tabular_piece(frame, lines, layout, path)
+            yield tabular_piece(frame, lines, layout, path)
 
 
-def _geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
+def geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
                     original: pd.DataFrame, layout: str | None, path: Path) -> Piece:
     """A chunk whose locations are shapely geometries (GeoParquet)."""
     if layout is not None:
@@ -160,9 +188,9 @@ def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> I
                 wkb = table.pop(geometry_column).to_numpy()
                 geoms = shapely.from_wkb(wkb, on_invalid="ignore")
                 original = table.assign(geometry=shapely.to_wkt(geoms, rounding_precision=-1))
-                yield _geometry_piece(table, geoms, record, crs, original, layout or formats.detect_layout(table.columns), path)
+                yield geometry_piece(table, geoms, record, crs, original, layout or formats.detect_layout(table.columns), path)
             else:
-                yield _tabular_piece(table, record, layout, path)
+                yield tabular_piece(table, record, layout, path)
     except (pa.ArrowInvalid, OSError) as err:
         raise InputFileError(f"cannot read Parquet: {err}", path=str(path)) from None
 
@@ -191,6 +219,22 @@ def _feature_geometry(geometry: Any) -> tuple[float, float, str | None, str | No
     return point.x, point.y, None, f"a {geometry['type']}, not a point: used a representative point inside it"
 
 
+def _nested_as_json(table: pd.DataFrame) -> pd.DataFrame:
+    """Objects and arrays in properties as JSON text (the schema's list fields keep lists).
+
+    A property may hold anything JSON does; a table cell is text or a number, so nested
+    values are kept as their JSON text, and ``null`` stays missing.
+    """
+    for column in table.columns:
+        values = table[column]
+        if values.dtype != object or column in formats.LIST_FIELDS:
+            continue
+        nested = values.map(lambda v: isinstance(v, (dict, list)), na_action="ignore").fillna(False).astype(bool)
+        if nested.any():
+            table[column] = values.where(~nested, values[nested].map(lambda v: json.dumps(v, ensure_ascii=False)))
+    return table
+
+
 def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> Iterator[Piece]:
     data = path.read_bytes()
     try:
@@ -203,6 +247,9 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         document = json.loads(text)
     except json.JSONDecodeError as err:
         msg = f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        raise InputFileError(msg, path=str(path)) from None
+    except RecursionError:
+        msg = "not GeoJSON: arrays or objects nested too deeply to read (thousands of levels)"
         raise InputFileError(msg, path=str(path)) from None
     kind = document.get("type") if isinstance(document, dict) else type(document).__name__
     if kind == "Feature":
@@ -235,7 +282,7 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         if reason is None and properties is not None and not isinstance(properties, dict):
             reason = "properties is not an object"
         lon.append(x), lat.append(y), reasons.append(reason), notes.append(note)
-    table = pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props)))
+    table = _nested_as_json(pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props))))
     layout = layout or formats.detect_layout(table.columns)
     original = table.assign(geometry=[json.dumps(f.get("geometry"), ensure_ascii=False) if isinstance(f, dict) else None
                                       for f in features])

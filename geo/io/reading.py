@@ -7,8 +7,10 @@ records, the rejected ones with their reasons, and warnings: read N = processed 
 rejected K, always. :func:`read_incidents` returns the good records only.
 
 Only file-level failures raise (:class:`~geo.errors.InputFileError`): a missing or
-unreadable file, malformed JSON (with its line and column), text that is not UTF-8, an
-unknown format. A file with no records gives an empty frame and a warning.
+unreadable file, an empty (0-byte) file, binary data where text is expected, malformed
+JSON (with its line and column), text that is not UTF-8, an unknown format, a repeated
+column name. A file that holds no records but is well formed (a CSV header, an empty
+FeatureCollection) gives an empty frame and a warning.
 
 CSV and Parquet are read in chunks by the per-format readers of :mod:`geo.io.readers`.
 
@@ -30,9 +32,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,11 +62,15 @@ logger = logging.getLogger("geo")
 
 #: Input formats by file extension (``format=`` overrides; "acled" and "ucdp" are CSV or
 #: Parquet tables in those layouts, also recognized by their columns).
-INPUT_FORMATS = {**OUTPUT_FORMATS, ".geoparquet": "parquet", ".txt": "csv", ".tsv": "csv"}
-FORMATS = ("geojson", "csv", "parquet", "acled", "ucdp")
+INPUT_FORMATS = {**OUTPUT_FORMATS, ".geoparquet": "parquet", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
+FORMATS = ("geojson", "csv", "parquet", "gpkg", "fgb", "xlsx", "acled", "ucdp")
+
+#: Bytes read at the start of a text input to tell it from a binary file.
+BINARY_SNIFF_BYTES = 8192
 
 #: What a record number counts, per container format.
-RECORD_UNITS = {"csv": "line", "geojson": "feature", "parquet": "row"}
+RECORD_UNITS = {"csv": "line", "geojson": "feature", "parquet": "row", "gpkg": "feature", "fgb": "feature",
+                "xlsx": "row"}
 
 
 
@@ -144,7 +151,8 @@ def _resolve_format(path: Path, format: str | None) -> tuple[str, str | None]:
         if name not in FORMATS:
             raise InputFileError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}", path=str(path))
         if name in ("acled", "ucdp"):
-            container = "parquet" if path.suffix.lower() in (".parquet", ".geoparquet") else "csv"
+            container = {".parquet": "parquet", ".geoparquet": "parquet", ".xlsx": "xlsx", ".gpkg": "gpkg",
+                         ".fgb": "fgb"}.get(path.suffix.lower(), "csv")
             return container, name
         return name, None
     container = INPUT_FORMATS.get(path.suffix.lower())
@@ -156,6 +164,19 @@ def _resolve_format(path: Path, format: str | None) -> tuple[str, str | None]:
     return container, None
 
 
+def _reader(container: str) -> Callable[[Path, str | None, Progress], Iterator[Piece | pd.DataFrame]]:
+    """The per-format reader of a container."""
+    if container in ("gpkg", "fgb"):
+        from geo.io.ogr import read_ogr_pieces
+
+        return functools.partial(read_ogr_pieces, container=container)
+    if container == "xlsx":
+        from geo.io.excel import read_xlsx_pieces
+
+        return read_xlsx_pieces
+    return {"csv": read_csv_pieces, "geojson": read_geojson_pieces, "parquet": read_parquet_pieces}[container]
+
+
 def _check_file(path: Path) -> None:
     try:
         if not path.exists():
@@ -163,9 +184,24 @@ def _check_file(path: Path) -> None:
         if path.is_dir():
             raise InputFileError("is a folder, not a file", path=str(path))
         with path.open("rb") as handle:
-            handle.read(1)
+            head = handle.read(BINARY_SNIFF_BYTES)
     except OSError as err:  # a name too long, a folder without permission, ...
         raise InputFileError(f"cannot read: {err.strerror or err}", path=str(path)) from None
+    if not head:
+        raise InputFileError("empty file (0 bytes), most likely a failed download; nothing was written",
+                             path=str(path))
+
+
+def _check_text(path: Path) -> None:
+    """Refuse binary data and blank files where text (CSV, GeoJSON) is expected."""
+    with path.open("rb") as handle:
+        head = handle.read(BINARY_SNIFF_BYTES)
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise InputFileError(f"binary data, not text (a NUL byte at byte {nul}); nothing was written", path=str(path))
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n") and len(head) == path.stat().st_size:
+        raise InputFileError("empty file (only blank space), most likely a failed download; nothing was written",
+                             path=str(path))
 
 
 #: A property of this name would clash with the geometry; it is kept under this name.
@@ -186,7 +222,8 @@ class CheckedPieces:
     layout: str | None = None
 
 
-def check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, fix_swapped: bool) -> CheckedPieces:
+def check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, fix_swapped: bool,
+                 region_only: bool = False) -> CheckedPieces:
     """Check every piece; collect the good frames, coordinates, rejects and notes."""
     state = CheckedPieces()
     notes = state.notes
@@ -199,7 +236,7 @@ def check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, 
         checked = validate.check_records(
             piece.table, piece.lon, piece.lat, record=piece.record, unit=unit, path=str(path),
             problems=piece.problems, crs=piece.crs, fix_swapped=fix_swapped, original=piece.original,
-            lat_field=piece.lat_field, lon_field=piece.lon_field,
+            lat_field=piece.lat_field, lon_field=piece.lon_field, region_only=region_only,
         )
         kept = piece.table.index.get_indexer(checked.frame.index)
         if piece.non_point is not None:
@@ -225,6 +262,7 @@ def read_incidents_checked(
     format: str | None = None,
     *,
     fix_swapped: bool = False,
+    region_only: bool = False,
 ) -> ReadResult:
     """Read incidents, keeping account of every record: the good, the rejected and why.
 
@@ -232,15 +270,20 @@ def read_incidents_checked(
     ----------
     path : path-like
         GeoJSON, CSV (coordinate columns named latitude/longitude, lat/lon, lat/lng or
-        y/x, any case), an ACLED or UCDP GED export, or GeoParquet.
-    format : {"geojson", "csv", "parquet", "acled", "ucdp"}, optional
+        y/x, any case), an ACLED or UCDP GED export (CSV, Parquet or, ACLED's, Excel
+        ``.xlsx``), GeoParquet, GeoPackage (``.gpkg``) or FlatGeobuf (``.fgb``).
+    format : {"geojson", "csv", "parquet", "gpkg", "fgb", "xlsx", "acled", "ucdp"}, optional
         Overrides the format guessed from the extension; ACLED and UCDP tables are also
         recognized by their columns.
     fix_swapped : bool
-        Swap latitude and longitude where they look swapped: a latitude beyond ±90 whose
-        longitude is a valid latitude, or, in a mostly regional file, a point outside
-        Pakistan, Iran and Afghanistan whose swap falls inside. Without it, the first
-        kind is rejected and the second kept with a warning.
+        Swap latitude and longitude where they look swapped and the swapped point lies in
+        the study region (the two border provinces and ``settings.REGION_MARGIN_KM``
+        around them): a latitude beyond ±90 whose longitude is a valid latitude, or a
+        point outside the region. Without it, the first kind is rejected and the second
+        kept with a warning (see :mod:`geo.io.placement`).
+    region_only : bool
+        Reject the records outside the study region; without it they are kept, with a
+        warning that names them.
 
     Returns
     -------
@@ -258,23 +301,27 @@ def read_incidents_checked(
     --------
     >>> from geo.datasets import data_path
     >>> result = read_incidents_checked(data_path("incidents.geojson"))
-    >>> result.summary(), result.warnings
-    ('read 8, processed 8, rejected 0', [])
+    >>> result.summary()
+    'read 8, processed 8, rejected 0'
+    >>> print(result.warnings[0].split(": ", 1)[1])  # the two diplomatic steps in the capitals
+    feature 6, feature 8: field 'geometry': outside the study region (Balochistan, Sistan and Baluchestan and 100 km around them); kept (--region-only rejects such records)
     """
     path = Path(path)
     _check_file(path)
     container, layout = _resolve_format(path, format)
+    if container in ("csv", "geojson"):
+        _check_text(path)
     unit = RECORD_UNITS[container]
     progress = Progress(path)
-    reader = {"csv": read_csv_pieces, "geojson": read_geojson_pieces, "parquet": read_parquet_pieces}[container]
+    reader = _reader(container)
 
     try:
-        state = check_pieces(reader(path, layout, progress), path, unit, fix_swapped)
+        state = check_pieces(reader(path, layout, progress), path, unit, fix_swapped, region_only)
     except IrregularCsv as err:
         # not a regular table for pyarrow (odd rows, blank lines, an odd quote): the csv module knows lines
         logger.debug("%s: re-reading with the csv module (%s)", path, err)
         progress.restart()
-        state = check_pieces(read_csv_pieces(path, layout, progress, slow=True), path, unit, fix_swapped)
+        state = check_pieces(read_csv_pieces(path, layout, progress, slow=True), path, unit, fix_swapped, region_only)
     rejects, notes, n_read = state.rejects, state.notes, state.n_read
     warnings: list[str] = []
 
@@ -328,6 +375,7 @@ def read_incidents(
     format: str | None = None,
     *,
     fix_swapped: bool = False,
+    region_only: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read incidents from GeoJSON, CSV, ACLED, UCDP GED or GeoParquet; good records only.
 
@@ -348,7 +396,7 @@ def read_incidents(
     >>> incidents.crs.to_epsg(), len(incidents)
     (4326, 8)
     """
-    result = read_incidents_checked(path, format, fix_swapped=fix_swapped)
+    result = read_incidents_checked(path, format, fix_swapped=fix_swapped, region_only=region_only)
     for warning in result.warnings:
         logger.warning(warning)
     if result.n_rejected:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyproj
 
+from geo.io import placement
 from geo.io.dates import (
     DATE_FORMATS,
     FIRST_YEAR,
@@ -44,16 +45,19 @@ from geo.io.dates import (
     parse_dates,
 )
 from geo.io.formats import FLOAT_FIELDS, INTEGER_FIELDS, LIST_FIELDS, SCHEMA
-from geo.io.swaps import STUDY_BBOX, find_swaps
 
 __all__ = [
-    "DATE_FORMATS", "FIRST_YEAR", "LAT_NAMES", "LON_NAMES", "REJECT_COLUMNS", "STUDY_BBOX", "Checked", "Notes",
+    "DATE_FORMATS", "FIRST_YEAR", "LAT_NAMES", "LON_NAMES", "REJECT_COLUMNS", "Checked", "Notes",
     "check_records", "dates_out_of_range", "duplicate_ids", "empty_rejects", "find_coordinate_columns",
     "join_original", "last_year", "normalize", "parse_coordinates", "parse_dates", "reproject", "to_float",
 ]
 
 #: The first columns of every rejects table.
 REJECT_COLUMNS = ("record", "id", "field", "reason")
+
+#: The largest count a whole-number field (fatalities, injured) may hold: 2**53, beyond
+#: which a float no longer holds every whole number.
+MAX_WHOLE_NUMBER = 2**53
 
 #: Column names recognized as latitude and longitude, in order of preference.
 LAT_NAMES = ("latitude", "lat", "y")
@@ -240,6 +244,10 @@ def _decode_list(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     out = values.astype(object).copy()
     if values.dtype == object:
         is_text = values.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool).to_numpy()
+        listlike = values.map(lambda v: isinstance(v, (list, np.ndarray)), na_action="ignore").fillna(False)
+        bad = values.notna().to_numpy() & ~is_text & ~listlike.astype(bool).to_numpy()  # numbers, objects
+    elif values.dtype.kind in "fiub":  # numbers or booleans where a list belongs
+        return values.astype(object).where(values.isna(), None), values.notna().to_numpy()
     else:  # a text column (CSV): every filled cell is text
         is_text = values.notna().to_numpy()
     if is_text.any():
@@ -270,9 +278,18 @@ def _numbers(values: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
         text = _text(values) if values.dtype.kind not in "fiub" else values
         wrong = text.notna() & numbers.isna()
         reason[wrong] = "not a number: " + text[wrong].astype(str).map(repr)
+    def shown(mask: pd.Series) -> pd.Series:  # the value as written, for the message
+        if values.dtype.kind in "fiub":
+            return numbers[mask].map("{:g}".format).astype("str")
+        return _text(values[mask]).astype(str).map(repr)
+
+    infinite = numbers.notna() & ~np.isfinite(numbers)
+    reason[infinite & reason.isna()] = "not a finite number: " + shown(infinite)
     if integer:
         fraction = numbers.notna() & (numbers != np.floor(numbers)) & np.isfinite(numbers)
         reason[fraction & reason.isna()] = "not a whole number: " + numbers[fraction].map("{:g}".format).astype("str")
+        huge = np.isfinite(numbers) & (numbers.abs() > MAX_WHOLE_NUMBER)
+        reason[huge & reason.isna()] = f"larger than {MAX_WHOLE_NUMBER:,}: " + shown(huge)
     negative = numbers < 0
     reason[negative & reason.isna()] = "negative: " + numbers[negative].map("{:g}".format).astype("str")
     good = numbers.where(reason.isna())
@@ -345,6 +362,7 @@ def check_records(
     original: pd.DataFrame | None = None,
     lat_field: str = "latitude",
     lon_field: str = "longitude",
+    region_only: bool = False,
 ) -> Checked:
     """Check and type one table of records; split the good from the rejected.
 
@@ -365,9 +383,12 @@ def check_records(
     crs : optional
         The declared CRS; a projected one is transformed to WGS84.
     fix_swapped : bool
-        Swap latitude and longitude where they look swapped, instead of reporting it.
+        Swap latitude and longitude where they look swapped and the swapped point lies in
+        the study region, instead of reporting it (see :mod:`geo.io.placement`).
     original : DataFrame, optional
         The fields as read, written after the reason in the rejects (default ``table``).
+    region_only : bool
+        Reject the records outside the study region instead of warning about them.
 
     Returns
     -------
@@ -388,31 +409,12 @@ def check_records(
             bad = problems["reason"].isna().to_numpy() & ~(np.isfinite(lon) & np.isfinite(lat))
             _first(problems, bad, "geometry", f"cannot transform from {crs.to_string()} to WGS84")
 
-    swaps = find_swaps(table, lon, lat, problems["reason"].isna().to_numpy())
-    swapped_range, swapped_region, whole_file = swaps.range, swaps.region, swaps.whole_file
-    field_pair = f"{lat_field}/{lon_field}"
-    if fix_swapped:
-        swap = swapped_range | swapped_region | whole_file
-        lon[swap], lat[swap] = lat[swap], lon[swap].copy()
-        notes.add(swapped_range, record, field_pair,
-                  "latitude outside -90..90 with a longitude that is a valid latitude; swapped (--fix-swapped)")
-        notes.add(swapped_region, record, field_pair,
-                  "outside the study region while the swapped point is inside it; swapped (--fix-swapped)")
-        notes.add(whole_file, record, field_pair,
-                  "{count} records lie outside the study region while their swapped points lie inside it: "
-                  "latitude and longitude are the wrong way round in most of the file; swapped (--fix-swapped)")
-    else:
-        notes.add(whole_file, record, field_pair,
-                  "{count} records lie outside the study region (Pakistan, Iran, Afghanistan) while their "
-                  "swapped points lie inside it: latitude and longitude look the wrong way round in most of "
-                  "the file; kept as given (--fix-swapped swaps them)")
-        reason = _describe(swapped_range, table.index, lambda i: (
-            f"latitude {float(lat[i])!r} is outside -90..90 but longitude {float(lon[i])!r} is a valid latitude: "
-            "latitude and longitude look swapped; fix the file or rerun with --fix-swapped"))
-        _first(problems, swapped_range, f"{lat_field}/{lon_field}", reason)
-        notes.add(swapped_region, record, f"{lat_field}/{lon_field}",
-                  "outside the study region (Pakistan, Iran, Afghanistan) while the swapped point is "
-                  "inside it: latitude and longitude may be swapped; kept as given (--fix-swapped swaps them)")
+    both = f"{lat_field}/{lon_field}" if lat_field != lon_field else lat_field
+    swaps = placement.check_swaps(lon, lat, problems["reason"].isna().to_numpy(), fix_swapped=fix_swapped)
+    lon, lat = swaps.lon, swaps.lat
+    _first(problems, swaps.reject, both, pd.Series(swaps.reason, index=table.index))
+    for mask, message in swaps.notes:
+        notes.add(mask, record, both, message)
     lat_out = np.abs(lat) > 90
     _first(problems, lat_out, lat_field,
            _describe(lat_out, table.index, lambda i: f"latitude {float(lat[i])!r} is outside -90..90"))
@@ -421,8 +423,12 @@ def check_records(
            _describe(lon_out, table.index, lambda i: f"longitude {float(lon[i])!r} is outside -180..180"))
     # NaN passes every comparison above: a coordinate that is not finite is not a location
     not_finite = ~(np.isfinite(lon) & np.isfinite(lat))
-    _first(problems, not_finite, f"{lat_field}/{lon_field}" if lat_field != lon_field else lat_field,
-           "missing or non-finite coordinates")
+    _first(problems, not_finite, both, "missing or non-finite coordinates")
+    region = placement.check_region(lon, lat, problems["reason"].isna().to_numpy(), region_only=region_only,
+                                    suspected=swaps.suspected, inside=swaps.inside)
+    _first(problems, region.reject, both, pd.Series(region.reason, index=table.index))
+    for mask, message in region.notes:
+        notes.add(mask, record, both, message)
 
     frame = normalize(table, problems)
     rejected = problems["reason"].notna().to_numpy()

@@ -41,7 +41,11 @@ __all__ = [
 ]
 
 #: Output formats by file extension.
-OUTPUT_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".parquet": "parquet"}
+OUTPUT_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".parquet": "parquet",
+                  ".gpkg": "gpkg", ".fgb": "fgb"}
+
+#: GDAL drivers (through pyogrio) of the formats written with them.
+OGR_DRIVERS = {"gpkg": "GPKG", "fgb": "FlatGeobuf"}
 
 #: What a rejects file's name adds to its output's name.
 REJECTS_SUFFIX = ".rejects.csv"
@@ -289,7 +293,8 @@ class IncidentWriter:
 
 
 def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write records as GeoJSON, CSV (with longitude and latitude columns) or GeoParquet.
+    """Write records as GeoJSON, CSV (with longitude and latitude columns), GeoParquet,
+    GeoPackage or FlatGeobuf.
 
     The format follows the extension; the file is written atomically, and the same
     records always give the same bytes. GeoJSON and CSV are encoded and written a chunk
@@ -307,13 +312,38 @@ def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Pa
     True
     """
     path = Path(path)
-    if output_format(path) == "parquet":
+    fmt = output_format(path)
+    if fmt in OGR_DRIVERS:
+        _write_ogr(frame, path, OGR_DRIVERS[fmt])
+        return path
+    if fmt == "parquet":
         with atomic_write(path, "wb") as handle:
             frame.to_parquet(handle, index=False)
         return path
     with IncidentWriter(path) as writer:
         writer.write(frame)
     return path
+
+
+def _write_ogr(frame: gpd.GeoDataFrame, path: Path, driver: str) -> None:
+    """GeoPackage or FlatGeobuf through pyogrio, built in memory and written atomically.
+
+    Lists and objects become JSON text (the formats have no list fields); the reader turns
+    the schema's list fields back into lists.
+    """
+    import io
+
+    import pyogrio
+
+    geometry = frame.geometry.to_crs("EPSG:4326") if frame.crs is not None else frame.geometry.set_crs("EPSG:4326")
+    table = gpd.GeoDataFrame(cells_for_csv(pd.DataFrame(frame.drop(columns=frame.geometry.name))),
+                             geometry=geometry.to_numpy(), crs="EPSG:4326")
+    buffer = io.BytesIO()
+    # FlatGeobuf's spatial index would reorder the features: keep the records' order
+    options = {"SPATIAL_INDEX": "NO"} if driver == "FlatGeobuf" else {}
+    pyogrio.write_dataframe(table, buffer, driver=driver, layer=path.stem or "incidents", **options)
+    with atomic_write(path, "wb") as handle:
+        handle.write(buffer.getvalue())
 
 
 def write_rejects(rejects: pd.DataFrame, output: str | os.PathLike[str]) -> Path | None:

@@ -57,10 +57,11 @@ def _month_year(dates: pd.Series) -> pd.Series:
 
 def _side(frame: pd.DataFrame) -> pd.Series:
     """The side of the border: ``border_side``, else ``country``; "" when neither is known."""
-    side = text_column(frame, "border_side").str.upper()
+    raw = text_column(frame, "border_side")
+    side = raw.str.upper().where(raw.str.upper().isin(["PAK", "IRN"]), "")
+    side = side.mask(raw.str.lower() == "outside", "outside")  # its own group, never a country
     country = text_column(frame, "country").str.upper()
-    side = side.where(side.isin(list(SIDE_NAMES)), country)
-    return side.where(side.isin(list(SIDE_NAMES)), "")
+    return side.mask((raw == "") & country.isin(["PAK", "IRN"]), country)
 
 
 def _shorten(text: str, limit: int = 24) -> str:
@@ -97,7 +98,8 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     """Draw the distance chart; see :func:`geo.plot.api.plot_distance`."""
     distance = numeric_column(result, "border_distance_km")
     side = _side(result)
-    usable = distance.notna() & (side != "")
+    usable = distance.notna() & side.isin(["PAK", "IRN"])
+    n_outside = int((distance.notna() & (side == "outside")).sum())  # no side of the line to draw them on
     frame = pd.DataFrame({
         "signed": np.where(side == "IRN", -distance, distance),
         "dmin": numeric_column(result, "border_distance_min_km"),
@@ -201,13 +203,16 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None) -> tuple[Figure, Axes]:
     ax.set_xlabel("Distance to the border (km)", labelpad=2)
     for spine in ("top", "right", "left"):
         ax.spines[spine].set_visible(False)
-    dropped = len(result) - n
+    dropped = len(result) - n - n_outside
     bands = ", ".join(f"{e:g}" for e in edges[1:])
     note = (f"Square-root axis; shading marks the distance bands ({bands} km).\n"
             "Bars: the range allowed by each location's precision."
             + (f"\nHatched: beyond {reach:g} km, off the scale; distance written." if far.any() else ""))
     if dropped:
         note += f" {dropped} incident{'s' if dropped > 1 else ''} without a distance not shown."
+    if n_outside:
+        note += (f"\n{n_outside} incident{'s' if n_outside > 1 else ''} outside both countries "
+                 "(Afghanistan, the sea, elsewhere) not shown.")
     if own_figure:
         fig.text(0.03, (0.2 + 0.09 * far.any() + 0.11 * legend_rows + (0.12 if types else 0) + 0.22) / fig.get_figheight(), note,
                  ha="left", va="top", fontsize=5.5, color="#444444")
@@ -292,12 +297,14 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
         axes_h, top, bottom = 1.35, 0.42, 0.36 + 0.11 * legend_rows + (0.12 if types else 0)
         height = axes_h + top + bottom
         fig = new_figure(SINGLE_COLUMN_IN, height)
-        left = 0.62
+        left = 0.8 if (frame["side"] == "outside").any() else 0.62  # room for "Outside both"
         ax = fig.add_axes((left / SINGLE_COLUMN_IN, bottom / height, (SINGLE_COLUMN_IN - left - 0.12) / SINGLE_COLUMN_IN,
                            axes_h / height))
     fig = ax.figure
     lane_y = {"PAK": 1.0, "IRN": 0.0}
-    ax.set_ylim(-0.75, 1.75)
+    if (frame["side"] == "outside").any():  # its own lane, only when there is something in it
+        lane_y["outside"] = -1.0
+    ax.set_ylim(min(lane_y.values()) - 0.75, 1.75)
     if len(frame):
         t0, t1 = float(frame["t"].min()), float(frame["t"].max())
         span = max(t1 - t0, 60.0)

@@ -25,10 +25,10 @@ from types import MappingProxyType
 
 import geopandas as gpd
 import pandas as pd
-from pyproj import Geod
 
 from geo import settings
 from geo.datasets import data_path
+from geo.ellipsoid import WGS84
 from geo.errors import BorderSourceError
 
 __all__ = [
@@ -61,7 +61,6 @@ _BORDER_FILES = {
     "gshhg": "border_gshhg.geojson",
 }
 _PROVINCE_COLUMNS = ["iso_3166_2", "country", "name", "name_ur", "name_fa", "alt_names", "focus", "iso_3166_2_ne"]
-_GEOD = Geod(ellps="WGS84")
 
 
 def _read(name: str) -> gpd.GeoDataFrame:
@@ -86,7 +85,7 @@ def geodesic_length_km(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """
     series = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     series = series.to_crs("EPSG:4326")
-    values = [_GEOD.geometry_length(g) / 1000.0 for g in series]
+    values = [WGS84.geometry_length(g) / 1000.0 for g in series]
     return pd.Series(values, index=series.index, name="length_km", dtype=float)
 
 
@@ -101,7 +100,7 @@ def geodesic_area_km2(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """
     series = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     series = series.to_crs("EPSG:4326")
-    values = [abs(_GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in series]
+    values = [abs(WGS84.geometry_area_perimeter(g)[0]) / 1e6 for g in series]
     return pd.Series(values, index=series.index, name="area_km2", dtype=float)
 
 

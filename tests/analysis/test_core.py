@@ -153,3 +153,97 @@ def test_summarize_counts_everything(bundled):
 def test_summarize_needs_analysis():
     with pytest.raises(GeoValueError, match="border_side"):
         geo.summarize(pd.DataFrame({"date": ["2024-01-01"]}))
+
+
+# --------------------------------------------------------------------------- sides
+
+# GeoNames positions (id in brackets) of the named places, and the side each is on
+NAMED_PLACES = {
+    # the border's northern end: Iran's Sistan, Zahedan and Mirjaveh, Pakistan's Taftan and Nok Kundi
+    "Zabol": ((61.4985, 31.0287), "IRN"),  # 1159362
+    "Zahedan": ((60.8629, 29.4963), "IRN"),  # 1159301
+    "Mirjaveh": ((61.44959, 29.0148), "IRN"),  # 1160258
+    "Nok Kundi": ((62.75039, 28.82704), "PAK"),  # 1168889
+    "Taftan": ((61.58661, 28.94687), "PAK"),  # 9969716
+    # the coast
+    "Gwadar": ((62.32541, 25.12163), "PAK"),  # 1177446
+    "Chabahar": ((60.643, 25.2919), "IRN"),  # 1161724
+    # neither country: Afghanistan and Oman
+    "Kandahar": ((65.71013, 31.61332), "outside"),  # 1138336
+    "Herat": ((62.19967, 34.34817), "outside"),  # 1140026
+    "Muscat": ((58.40778, 23.58413), "outside"),  # 287286
+}
+
+
+@pytest.mark.parametrize("place", list(NAMED_PLACES))
+def test_named_places_are_on_the_side_of_the_country_they_are_in(place):
+    point, side = NAMED_PLACES[place]
+    result = geo.analyze(_frame([point]))
+    assert result["border_side"].iloc[0] == side
+    if side != "outside":
+        assert result["country"].iloc[0] == side and result["side_basis"].iloc[0] == "land"
+
+
+def test_points_at_sea_take_the_nearer_coast_within_reach():
+    chabahar_south = WGS84.Direct(CHABAHAR[1], CHABAHAR[0], 180.0, 8000.0)
+    points = [_offshore(5.0), _offshore(15.0), _offshore(40.0), (chabahar_south["lon2"], chabahar_south["lat2"])]
+    result = geo.analyze(_frame(points))
+    assert result["border_side"].tolist() == ["PAK", "PAK", "outside", "IRN"]
+    assert result["side_basis"].tolist()[:2] == ["nearest coast", "nearest coast"]
+    assert pd.isna(result["side_basis"].iloc[2])
+    # the distances are still to the border line, whatever the side
+    assert (result["border_distance_km"] > 0).all()
+
+
+def test_gwatar_bay_mouth_takes_the_nearer_coast():
+    # two points at the mouth of Gwatar Bay, south of where the border reaches the sea
+    result = geo.analyze(_frame([(61.55, 25.10), (61.68, 25.10)]))
+    assert result["border_side"].tolist() == ["IRN", "PAK"]
+    assert (result["side_basis"] == "nearest coast").all()
+
+
+def test_coastal_reach_is_a_setting(monkeypatch):
+    monkeypatch.setattr(geo.settings, "COASTAL_REACH_KM", 0.0)
+    assert geo.analyze(_frame([_offshore(15.0)]))["border_side"].tolist() == ["outside"]
+
+
+def test_summary_shows_outside_as_its_own_group():
+    frame = _frame([NAMED_PLACES["Kandahar"][0], NAMED_PLACES["Zahedan"][0], NAMED_PLACES["Herat"][0]],
+                   date=["2024-01-16"] * 3, fatalities=[1, 2, 3])
+    table = geo.summarize(geo.analyze(frame))
+    by_side = table.groupby("border_side")[["incidents", "fatalities"]].sum()
+    assert by_side.loc["outside"].tolist() == [2, 4]
+    assert by_side.loc["IRN"].tolist() == [1, 2]
+
+
+# --------------------------------------------------------------------------- study region
+
+def test_in_region_marks_far_points_and_follows_the_margin():
+    paris, zahedan = (2.3488, 48.85341), NAMED_PLACES["Zahedan"][0]
+    frame = _frame([paris, zahedan, _offshore(60.0), _offshore(150.0)])
+    assert geo.analyze(frame)["in_region"].tolist() == [False, True, True, False]
+    assert geo.analyze(frame, region_margin_km=30)["in_region"].tolist() == [False, True, False, False]
+    with pytest.raises(GeoValueError, match="region margin"):
+        geo.analyze(frame, region_margin_km=-5)
+
+
+# --------------------------------------------------------------------------- plain tables
+
+def test_analyze_accepts_a_plain_dataframe_with_coordinate_columns():
+    table = pd.DataFrame({"id": ["z", "g", "n"], "Latitude": [29.4963, 25.12163, None],
+                          "LONGITUDE": [60.8629, 62.32541, None]})
+    result = geo.analyze(table)
+    assert result.crs.to_epsg() == 4326 and result["id"].tolist() == ["z", "g", "n"]
+    assert result["border_side"].tolist()[:2] == ["IRN", "PAK"] and pd.isna(result["border_side"].iloc[2])
+    expected = geo.analyze(_frame([(60.8629, 29.4963)]))["border_distance_km"].iloc[0]
+    assert result["border_distance_km"].iloc[0] == pytest.approx(expected)
+    assert "Latitude" not in result.columns
+
+
+@pytest.mark.parametrize(("columns", "message"), [
+    ({"id": ["a"], "where": ["x"]}, "needs a latitude column"),
+    ({"lat": ["north"], "lng": [63.0]}, "column 'lat' must hold numbers; row 0 holds 'north'"),
+])
+def test_a_plain_dataframe_without_usable_coordinates_is_refused(columns, message):
+    with pytest.raises(GeoValueError, match=message):
+        geo.analyze(pd.DataFrame(columns))

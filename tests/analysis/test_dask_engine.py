@@ -309,7 +309,8 @@ def test_cli_local_cluster(partitioned, tmp_path, threads_kept):
     [
         (["--workers", "2"], "--scheduler and --workers need --engine dask"),
         (["--engine", "dask", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "--workers sizes a local"),
-        (["--engine", "dask", "--fix-swapped"], "--fix-swapped and --input-format need --engine memory"),
+        (["--engine", "dask", "--fix-swapped"], "--fix-swapped, --region-only and --input-format need --engine memory"),
+        (["--engine", "dask", "--region-only"], "--fix-swapped, --region-only and --input-format need --engine memory"),
     ],
 )
 def test_cli_usage_errors(partitioned, tmp_path, extra, message):

@@ -48,6 +48,11 @@ FILE_ERRORS = [
     ("not_utf8.csv", "not UTF-8 text (byte 34 of the file)"),
     ("not_a_collection.geojson", "not a GeoJSON FeatureCollection or Feature (type 'Point')"),
     ("missing_columns.csv", "no coordinate columns"),
+    ("duplicate_header.csv", "field 'lat': the header names column 'lat' twice (columns 3 and 5); rename or remove one"),
+    ("deep_nesting.geojson", "not GeoJSON: arrays or objects nested too deeply to read"),
+    ("empty.csv", "empty file (0 bytes), most likely a failed download; nothing was written"),
+    ("empty.geojson", "empty file (0 bytes), most likely a failed download; nothing was written"),
+    ("binary.csv", "binary data, not text (a NUL byte at byte 8); nothing was written"),
 ]
 
 
@@ -75,12 +80,15 @@ REJECTS = [
     ("bad_geometry.geojson", ["2 B-2 geometry", "3 B-3 geometry", "4 B-4 geometry"],
      ["missing geometry (null)", 'non-numeric coordinates ["63.1", "north"]', "missing coordinates"]),
     ("out_of_range.csv", ["3 R-2 lat", "4 R-3 lng"], ["latitude -95.5 is outside -90..90", "longitude 262.33 is outside -180..180"]),
-    ("swapped.csv", ["4 S-3 y/x"], ["look swapped; fix the file or rerun with --fix-swapped"]),
+    ("swapped.csv", ["4 S-3 y"], ["latitude 120.5 is outside -90..90"]),
     ("bad_dates.csv", ["4 T-3 date", "5 T-4 date"], ["unparseable date 'Tuesday evening'", "unparseable date '2024-02-30'"]),
     ("bad_numbers.csv", ["3 N-2 fatalities", "4 N-3 fatalities", "5 N-4 precision_km"],
      ["not a number: 'nine'", "negative: -1", "not a number: 'wide'"]),
     ("duplicate_ids.geojson", ["3 D-1 id"], ["duplicate id 'D-1' (first at feature 1)"]),
     ("ragged.csv", ["3 W-2 (row)", "5 W-3 (row)"], ["5 fields where the header has 4", "3 fields where the header has 4"]),
+    ("odd_fatalities.csv", [f"{n + 1} K-{n} fatalities" for n in range(1, 6)],
+     ["not a number: 'many'", "negative: -3", "not a finite number: 'inf'", "not a number: 'NaN'",
+      "larger than 9,007,199,254,740,992: '99999999999999999999999'"]),
 ]
 
 
@@ -131,11 +139,13 @@ def test_fix_swapped_swaps_and_says_so(tmp_path: Path) -> None:
     result, out = _analyze(tmp_path, "swapped.csv")
     assert "line 3: field 'y/x': outside the study region" in result.stderr and "kept as given" in result.stderr
     result, out = _analyze(tmp_path, "swapped.csv", "--fix-swapped")
-    assert result.exit_code == 0, result.output
-    assert "read 4, processed 4, rejected 0" in result.stdout
+    assert result.exit_code == 1, result.output
+    assert "read 4, processed 3, rejected 1" in result.stdout
     assert "swapped (--fix-swapped)" in result.stderr
+    # S-3 swapped would be at latitude 25.29, longitude 120.5 (Taiwan): not in the region, not swapped
+    assert "line 4 (id 'S-3'): field 'y/x': latitude 120.5 is outside -90..90, and swapped" in result.stderr
     features = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in json.loads(out.read_text())["features"]}
-    assert features["S-2"] == [62.33, 27.37] and features["S-3"] == [120.5, 25.29]
+    assert features["S-2"] == [62.33, 27.37] and "S-3" not in features
 
 
 def test_non_point_geometries_are_kept_with_a_warning(tmp_path: Path) -> None:
@@ -169,7 +179,7 @@ def test_bom_urdu_and_persian_text_come_through_intact(tmp_path: Path) -> None:
     assert frame["location"].tolist() == ["کوہ سبز", "سراوان"]
 
 
-@pytest.mark.parametrize("name", ["empty.csv", "header_only.csv", "empty_collection.geojson"])
+@pytest.mark.parametrize("name", ["header_only.csv", "empty_collection.geojson"])
 @pytest.mark.parametrize("output", ["out.geojson", "out.csv", "out.parquet"])
 def test_empty_input_gives_a_valid_empty_output_and_a_warning(tmp_path: Path, name: str, output: str) -> None:
     result, out = _analyze(tmp_path, name, output=output)
@@ -187,6 +197,45 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert _run("analyze", str(BAD / "swapped.csv")).exit_code == 2
     assert _run("analyze", str(BAD / "swapped.csv"), "-o", str(tmp_path / "o.csv"), "--input-format", "kml").exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+SOURCE = str(BAD / "bom_urdu_persian.csv")
+USAGE_ERRORS = [
+    (["analyze", SOURCE, "-o", "x.geojson", "--border", "bogus"], "'--border': 'bogus' is not one of 'gshhg', 'naturalearth', 'osm'"),
+    (["summary", SOURCE, "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["map", SOURCE, "-o", "m.html", "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["figure", SOURCE, "-o", "f.png", "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["build", "--out", "b", "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["analyze", SOURCE, "-o", "x.xlsx"], "unknown extension '.xlsx'"),
+    (["map", SOURCE, "-o", "t.jpg"], "cannot write map 't.jpg': the map is one HTML file"),
+    (["figure", SOURCE, "-o", "t.jpg"], "cannot write figure 't.jpg': extension 'jpg' is not one of"),
+    (["geocode", str(BAD / "header_only.csv"), "-o", "t.jpg"], "unknown extension '.jpg'"),
+    (["analyze", SOURCE, "-o", "x.geojson", "--bands", "10,5"], "'--bands': '10,5' is not a comma-separated list"),
+    (["analyze", SOURCE, "-o", "x.geojson", "--bands", "ten"], "'--bands': 'ten' is not a comma-separated list"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS, ids=[" ".join(a[:1] + a[3:]) for a, _ in USAGE_ERRORS])
+def test_every_usage_error_exits_2_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_nested_properties_are_json_text_and_nulls_missing(tmp_path: Path) -> None:
+    result, out = _analyze(tmp_path, "nested_properties.geojson")
+    assert result.exit_code == 0, result.output
+    features = [f["properties"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
+    assert features[0]["title"] == '{"en": "Strike", "ur": "حملہ"}'
+    assert features[0]["meta"] == '{"a": 1, "b": [1, 2]}' and features[0]["tags"] == '["x", "y"]'
+    assert features[0]["note"] is None and features[0]["fatalities"] is None
+    assert features[1]["meta"] is None and features[1]["tags"] == "[]"
+    assert features[2]["id"] is None and features[2]["border_side"] == "PAK"
+    for output in ("out.csv", "out.parquet"):  # every writer takes them
+        assert _analyze(tmp_path, "nested_properties.geojson", output=output)[0].exit_code == 0
 
 
 def test_input_format_option_reads_an_unknown_extension(tmp_path: Path) -> None:
@@ -244,3 +293,32 @@ def test_summary_to_stdout_keeps_the_counts_on_stderr(tmp_path: Path) -> None:
     assert result.stdout.startswith("| year |") and "read 4" not in result.stdout
     assert "read 4, processed 2, rejected 2" in result.stderr
     assert (tmp_path / "in.csv.summary.rejects.csv").exists()
+
+
+def test_points_outside_the_study_region_are_named_and_rejected_with_region_only(tmp_path: Path) -> None:
+    # Zahedan; Paris; lat 62.3, lon 27.1, in Finland, which swapped is in Sistan and Baluchestan
+    path = BAD / "far_away.csv"
+    result, out = _analyze(tmp_path, "far_away.csv")
+    assert result.exit_code == 0, result.output
+    assert f"{path}: line 3: field 'lat/lon': outside the study region" in result.stderr
+    assert f"{path}: line 4: field 'lat/lon': outside the study region" in result.stderr and "may be swapped" in result.stderr
+    written = {f["properties"]["id"]: f["properties"] for f in json.loads(out.read_text())["features"]}
+    assert {k: v["in_region"] for k, v in written.items()} == {"F-1": True, "F-2": False, "F-3": False}
+    assert written["F-2"]["border_side"] == "outside"
+
+    result, out = _analyze(tmp_path, "far_away.csv", "--region-only")
+    assert result.exit_code == 1
+    assert [f"{r['record']} {r['id']}" for r in _rejects(out)] == ["3 F-2", "4 F-3"]
+    assert all(r["reason"].endswith("rejected by --region-only") for r in _rejects(out))
+    result, out = _analyze(tmp_path, "far_away.csv", "--region-only", "--fix-swapped")
+    assert [f"{r['record']} {r['id']}" for r in _rejects(out)] == ["3 F-2"]
+    assert "line 4: field 'lat/lon': outside the study region" in result.stderr and "swapped (--fix-swapped)" in result.stderr
+
+
+def test_a_header_only_csv_without_coordinate_columns_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "names.csv"
+    source.write_text("id,date,place\n", encoding="utf-8")
+    result = _run("analyze", str(source), "-o", str(tmp_path / "out.geojson"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"geo: error: {source}: no coordinate columns")
+    assert not (tmp_path / "out.geojson").exists()

@@ -30,7 +30,7 @@ def test_all_geocoded_exits_0_and_prints_counts(tmp_path: Path) -> None:
 def test_rejects_exit_1_with_reasons_and_candidates(tmp_path: Path) -> None:
     src = _write(
         tmp_path / "in.csv",
-        "id,place,admin1\n1,Sangan,\n2,Sangan,Sistan and Baluchestan\n3,Chabaher,\n",
+        "id,place,admin1\n1,Pishin,\n2,Pishin,Sistan and Baluchestan\n3,Chabaher,\n",
     )
     out = tmp_path / "out.geojson"
     result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(out)])
@@ -44,7 +44,7 @@ def test_rejects_exit_1_with_reasons_and_candidates(tmp_path: Path) -> None:
     assert [r["id"] for r in rows] == ["1", "3"]
     assert list(rows[0])[:5] == ["record", "id", "field", "reason", "candidates"]
     assert rows[0]["reason"].startswith("ambiguous")
-    assert "Razavi Khorasan" in rows[0]["candidates"]
+    assert "Balochistan, PAK" in rows[0]["candidates"] and "Sistan and Baluchestan, IRN" in rows[0]["candidates"]
     assert rows[1]["candidates"].startswith("did you mean Chabahar")
     assert rows[1]["place"] == "Chabaher"
     assert len(json.loads(out.read_text())["features"]) == 1  # the good record is still written
@@ -68,7 +68,7 @@ def test_place_column_option_and_json_input(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (
         out.read_text(encoding="utf-8").splitlines()[0]
-        == "geo_precision,precision_km,geocoding,n,longitude,latitude"
+        == "town,geo_precision,precision_km,geocoding,n,longitude,latitude"
     )
 
 

@@ -39,4 +39,4 @@ def test_trends_usage_errors(tmp_path):
     assert runner.invoke(main, ["trends", BUNDLED, "-o", str(tmp_path / "t.geojson")]).exit_code == 2
     assert runner.invoke(main, ["trends", BUNDLED, "-o", str(tmp_path / "t.csv"), "--freq", "week"]).exit_code == 2
     bad = runner.invoke(main, ["trends", BUNDLED, "-o", str(tmp_path / "t.csv"), "--bands", "25,10"])
-    assert bad.exit_code == 1 and "bands must be increasing" in bad.output
+    assert bad.exit_code == 2 and "'25,10' is not a comma-separated list of increasing km" in bad.output

@@ -32,7 +32,7 @@ def test_geocode_keeps_a_series_index() -> None:
 
 
 def test_rejected_names_have_no_geometry_and_say_why() -> None:
-    found = geocode(["Sangan", "Nowhereabad"])
+    found = geocode(["Pishin", "Nowhereabad"])
     assert found["status"].tolist() == ["rejected", "rejected"]
     assert found.geometry.isna().all()
     assert found.loc[0, "reason"].startswith("ambiguous")
@@ -50,8 +50,8 @@ def test_hint_lists_must_match_the_names() -> None:
 
 
 def test_errors_raise_names_the_place_and_the_candidates() -> None:
-    with pytest.raises(GeocodeError, match=r'ambiguous: 2 places match "Sangan".*Razavi Khorasan'):
-        geocode(["Quetta", "Sangan"], errors="raise")
+    with pytest.raises(GeocodeError, match=r'ambiguous: 2 places match "Pishin".*Balochistan'):
+        geocode(["Quetta", "Pishin"], errors="raise")
 
 
 def test_unknown_admin1_hint_is_a_reject_not_a_guess() -> None:
@@ -60,11 +60,11 @@ def test_unknown_admin1_hint_is_a_reject_not_a_guess() -> None:
     assert found["reason"] == "unknown admin1 hint 'Atlantis'"
 
 
-def test_geocode_table_replaces_the_place_column_in_place() -> None:
+def test_geocode_table_keeps_the_place_column_and_adds_the_result_after_it() -> None:
     table = pd.DataFrame(
         {
             "id": ["x1", "x2", "x3"],
-            "place": ["Mirjawa", "Sangan", "Chabaher"],
+            "place": ["Mirjawa", "Pishin", "Chabaher"],
             "note": ["a", "b", "c"],
             "admin1": [None, None, None],
         }
@@ -72,6 +72,7 @@ def test_geocode_table_replaces_the_place_column_in_place() -> None:
     found, rejects = geocode_table(table, source="in.csv")
     assert list(found.columns) == [
         "id",
+        "place",
         "geo_precision",
         "precision_km",
         "geocoding",
@@ -79,7 +80,7 @@ def test_geocode_table_replaces_the_place_column_in_place() -> None:
         "admin1",
         "geometry",
     ]
-    assert found["id"].tolist() == ["x1"]
+    assert found["id"].tolist() == ["x1"] and found["place"].tolist() == ["Mirjawa"]
     assert "variant" not in found.loc[0, "geocoding"]  # Mirjawa is a GeoNames alternate name
     assert rejects["record"].tolist() == [3, 4]  # CSV lines, the header being line 1
     # the layout of every command's rejects, then the geocoder's candidates

@@ -52,14 +52,19 @@ def test_out_of_range_is_rejected_with_the_value() -> None:
     ]
 
 
-def test_swapped_by_range_is_rejected_unless_fixed() -> None:
-    checked = _check([25.3, 62.0], [120.5, 27.0])
-    assert checked.rejects["reason"].str.contains("look swapped").tolist() == [True]
-    assert "--fix-swapped" in checked.rejects["reason"].iloc[0]
-    fixed = _check([25.3, 62.0], [120.5, 27.0], fix_swapped=True)
-    assert fixed.rejects.empty
-    assert (fixed.lon[0], fixed.lat[0]) == (120.5, 25.3)
-    assert "swapped (--fix-swapped)" in fixed.notes.render("in.csv", "line")[0]
+def test_out_of_range_is_swapped_only_into_the_region() -> None:
+    # latitude 120.5 / 95 with a longitude that is a valid latitude: swapped, they would be in
+    # Taiwan and Siberia, outside the study region, so they stay rejected, fixed or not
+    checked = _check([25.3, 63.0, 62.0], [120.5, 95.0, 27.0])
+    assert checked.rejects["reason"].tolist() == ["latitude 120.5 is outside -90..90", "latitude 95.0 is outside -90..90"]
+    fixed = _check([25.3, 63.0, 62.0], [120.5, 95.0, 27.0], fix_swapped=True)
+    assert fixed.rejects["reason"].tolist() == [
+        ("latitude 120.5 is outside -90..90, and swapped (latitude 25.3, longitude 120.5) it lies outside the study "
+         "region: not swapped"),
+        ("latitude 95.0 is outside -90..90, and swapped (latitude 63.0, longitude 95.0) it lies outside the study "
+         "region: not swapped"),
+    ]
+    assert (fixed.lon[0], fixed.lat[0]) == (62.0, 27.0)
 
 
 def test_swapped_by_region_is_a_warning_unless_fixed() -> None:
@@ -74,9 +79,32 @@ def test_swapped_by_region_is_a_warning_unless_fixed() -> None:
 
 
 def test_a_global_file_is_not_suspected_of_swaps() -> None:
-    # mostly outside the region (Ukraine, Europe): a point whose swap lands in Iran is normal
+    # Ukraine and Europe: swapped they would be in Iran and Iraq, but not in the study region
     lon, lat = [30.5, 24.0, 36.2, 2.3], [50.4, 49.8, 49.9, 48.9]
-    assert _check(lon, lat).notes.render("in.csv", "line") == []
+    [warning] = _check(lon, lat).notes.render("in.csv", "line")
+    assert "swap" not in warning
+    assert warning.startswith("in.csv: line 2, line 3, line 4, line 5: field 'latitude/longitude': outside the study region")
+
+
+def test_a_lone_swapped_point_is_reported_whatever_else_the_file_holds() -> None:
+    # lat 62.3, lon 27.1 is in Finland; swapped it is in Sistan and Baluchestan
+    lon, lat = [30.5, 24.0, 36.2, 27.1], [50.4, 49.8, 49.9, 62.3]
+    notes = _check(lon, lat).notes.render("in.csv", "line")
+    assert any(n.startswith("in.csv: line 5: field 'latitude/longitude': outside the study region") and
+               "may be swapped" in n for n in notes)
+    fixed = _check(lon, lat, fix_swapped=True)
+    assert (fixed.lon[3], fixed.lat[3]) == (62.3, 27.1)
+
+
+def test_region_only_rejects_points_outside_the_region() -> None:
+    # Zahedan, Paris (5,000 km away), and a swapped point, which is outside as given
+    checked = _check([60.8629, 2.3488, 27.1], [29.4963, 48.85341, 62.3], region_only=True)
+    assert checked.rejects["record"].tolist() == [3, 4]
+    reasons = checked.rejects["reason"].tolist()
+    assert all(r.startswith("outside the study region") and r.endswith("rejected by --region-only") for r in reasons)
+    assert ": 5,162 km away" in reasons[0]  # GeographicLib to the outline: 5,161.7 km
+    fixed = _check([60.8629, 2.3488, 27.1], [29.4963, 48.85341, 62.3], region_only=True, fix_swapped=True)
+    assert fixed.rejects["record"].tolist() == [3]
 
 
 def test_projected_coordinates_are_transformed() -> None:

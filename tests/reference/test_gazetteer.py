@@ -109,12 +109,74 @@ def test_normalize_series_is_vectorised_and_keeps_the_index() -> None:
     assert keys.index.tolist() == [10, 20, 30]
 
 
-def test_bare_sangan_is_ambiguous_and_names_both() -> None:
+def test_bare_sangan_is_the_one_in_the_study_region() -> None:
+    # the Razavi Khorasan Sangan (34.4 N) is far outside; only the Sistan and Baluchestan one is in
     found = gazetteer.lookup(["Sangan"]).iloc[0]
-    assert found["status"] == "rejected"
-    assert found["reason"].startswith("ambiguous")
-    assert "Razavi Khorasan" in found["candidates"]
-    assert "Sistan and Baluchestan" in found["candidates"]
+    assert found["status"] == "matched" and found["admin1"] == "Sistan and Baluchestan"
+    assert found["resolution"] == "the only one of 2 places so named in the study region"
+    # a hint still overrides the region
+    assert gazetteer.lookup(["Sangan"], admin1="Razavi Khorasan").iloc[0]["latitude"] > 34
+
+
+def test_zahidan_is_zahedan_not_zahed_shahr_in_fars() -> None:
+    for hints in ({}, {"country": "IRN"}):
+        found = gazetteer.lookup(["Zahidan"], **hints).iloc[0]
+        assert found["status"] == "matched", found["reason"]
+        assert found["gazetteer_id"] == "geonames:1159301"  # Zahedan
+
+
+def test_places_of_one_name_both_in_the_region_need_a_hint() -> None:
+    found = gazetteer.lookup(["Pishin", "Mand", "Mand"], country=[None, None, "PAK"])
+    assert found["status"].tolist() == ["rejected", "rejected", "matched"]
+    assert found.loc[0, "reason"] == 'ambiguous: 2 places match "Pishin"; give a country or admin1 hint'
+    assert found.loc[2, "gazetteer_id"] == "supplement:mand"
+
+
+# the border villages and crossings GeoNames lacks: (name as reported, entry, country)
+BORDER_PLACES = [
+    ("Jakigur", "supplement:jakigur", "IRN"),
+    ("Jakigor", "supplement:jakigur", "IRN"),
+    ("Gabd", "supplement:gabd", "PAK"),
+    ("Rimdan", "supplement:rimdan", "IRN"),
+    ("Gabd-Rimdan crossing", "supplement:gabd", "PAK"),
+    ("Mirjaveh crossing", "supplement:mirjaveh-crossing", "IRN"),
+    ("Taftan border", "supplement:taftan-crossing", "PAK"),
+    ("Taftan", "geonames:9969716", "PAK"),
+    ("Mand-Pishin crossing", "supplement:mand-crossing", "PAK"),
+    ("Pishin crossing", "supplement:pishin-crossing", "IRN"),
+]
+
+
+@pytest.mark.parametrize(("name", "entry", "country"), BORDER_PLACES, ids=[p[0] for p in BORDER_PLACES])
+def test_border_villages_and_crossings_are_known(name: str, entry: str, country: str) -> None:
+    found = gazetteer.lookup([name]).iloc[0]
+    assert (found["status"], found["gazetteer_id"], found["country"]) == ("matched", entry, country), found["reason"]
+
+
+def test_crossings_lie_just_inside_their_side_of_the_border() -> None:
+    import geo
+
+    gaz = gazetteer.load().set_index("id")
+    ids = [e for _, e, _ in BORDER_PLACES if "crossing" in e or e in ("supplement:gabd", "supplement:rimdan")]
+    points = gaz.loc[ids]
+    frame = geo.analyze(pd.DataFrame({"lat": points["latitude"], "lon": points["longitude"]}))
+    assert frame["border_side"].tolist() == points["country"].tolist()
+    assert (frame["border_distance_km"] < 1.0).all()
+    # the Taftan-Mirjaveh crossing: 12 km from Mirjaveh city as reported, within a few km
+    mirjaveh = gaz.loc["geonames:1160258"]
+    crossing = gaz.loc["supplement:mirjaveh-crossing"]
+    km = Geodesic.WGS84.Inverse(mirjaveh["latitude"], mirjaveh["longitude"], crossing["latitude"],
+                                crossing["longitude"])["s12"] / 1000
+    assert 10 < km < 17
+
+
+def test_suggestions_come_from_the_region_first() -> None:
+    found = gazetteer.lookup(["Jaki"]).iloc[0]
+    assert found["reason"] == 'unknown place "Jaki"'
+    listed = found["candidates"].removeprefix("did you mean ").split(" or ")
+    in_region = ["Sistan and Baluchestan" in c or "Balochistan" in c for c in listed]
+    assert in_region == sorted(in_region, reverse=True) and in_region[0]
+    assert any("Jakigur" in c for c in listed)
 
 
 @pytest.mark.parametrize("hint", ["Sistan and Baluchestan", "Sistan-Balochistan"])
@@ -164,6 +226,13 @@ def test_supplement_rows_carry_evidence_and_honest_radii(repo_root: Path) -> Non
         "Hoshab",
         "Buleda",
         "Sangan",
+        "Jakigur",
+        "Gabd",
+        "Rimdan",
+        "Mirjaveh border crossing",
+        "Taftan border crossing",
+        "Mand border crossing",
+        "Pishin border crossing",
     ):
         assert name in set(supplement["name"]), name
     assert (supplement["evidence"].str.len() > 80).all()
