@@ -58,7 +58,7 @@ _RC: dict[str, Any] = {
     "lines.linewidth": 0.8,
     "pdf.fonttype": 42,  # TrueType embedded: selectable text that prints as drawn
     "ps.fonttype": 42,
-    "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the font
+    "svg.fonttype": "none",  # text stays text: editable in a graphics program, and small
     "svg.hashsalt": "geo",  # fixed ids in the SVG, so saving twice gives the same bytes
     "path.simplify": True,
     "savefig.facecolor": "white",
