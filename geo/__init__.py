@@ -31,6 +31,8 @@ _LAZY = {
     "plot_overview": "geo.plot.api",
     "plot_distance": "geo.plot.api",
     "plot_timeline": "geo.plot.api",
+    "plot_bands": "geo.plot.api",
+    "plot_trend": "geo.plot.api",
     "build": "geo.build",
     "boundaries": "geo.reference.boundaries",
     "datasets": "geo.datasets",
