@@ -37,6 +37,9 @@ from geo.plot.style import (
 #: The distance axis ends this many times the last band edge from the border.
 REACH_FACTOR = 1.25
 
+#: Up to this many rows are named; beyond (``style="points"`` forced), rows share a fixed height, unnamed.
+MAX_NAMED_ROWS = 30
+
 __all__ = ["draw_rows"]
 
 
@@ -86,7 +89,7 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
                + (f" {dropped} without a side or distance not shown." if dropped else ""))
     own_figure = ax is None
     if ax is None:
-        axes_h = max(1.2, 0.17 * n + 0.35)
+        axes_h = max(1.2, 0.17 * min(n, MAX_NAMED_ROWS) + 0.35)
         legend_h = 0.11 * legend_rows + (0.14 if types else 0)
         body = 0.2 + axes_h + 0.32 + legend_h
         page = new_page(width, body, title=title, caption=caption, credit=credit)
@@ -147,7 +150,11 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
                         xytext=(-5 * sign, 0), textcoords="offset points", ha="right" if sign > 0 else "left",
                         va="center", fontsize=5.5, color="#333333", zorder=4,
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
-    ax.set_yticks(y, [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
+    if n <= MAX_NAMED_ROWS:
+        ax.set_yticks(y, [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
+    else:  # too many to name at print size: one unnamed row each, ordered by signed distance
+        ax.set_yticks([])
+        ax.set_ylabel(f"{n:,} incidents, ordered by distance", fontsize=6)
     ax.set_xlabel("Distance to the border (km)", labelpad=2)
     for spine in ("top", "right", "left"):
         ax.spines[spine].set_visible(False)

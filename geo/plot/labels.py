@@ -95,6 +95,8 @@ def place_labels(
     obstacles: Sequence[Bbox] = (),
     pad_pt: float = 1.0,
     leader_color: str = "#444444",
+    hard: Sequence[Bbox] = (),
+    drop_crowded: bool = False,
 ) -> list[Annotation]:
     """Add the labels to ``ax`` where they overlap least, in the order given.
 
@@ -108,6 +110,12 @@ def place_labels(
         Display-space boxes that labels must avoid, such as markers and the legend.
     pad_pt : float
         Clearance kept around every label, in points.
+    hard : sequence of matplotlib.transforms.Bbox
+        Display-space boxes that labels must not overlap at all, such as other texts.
+    drop_crowded : bool
+        Leave out a label that finds no place clear of the labels already placed and of
+        ``hard``, instead of placing it where it overlaps least. The labels returned are
+        then fewer than the requests.
 
     Returns
     -------
@@ -119,6 +127,7 @@ def place_labels(
     pad = pad_pt * ax.figure.dpi / 72.0
     taken = np.empty((0, 4))
     blocked = np.array([b.extents for b in obstacles], dtype=float).reshape(-1, 4)
+    walls = np.array([b.extents for b in hard], dtype=float).reshape(-1, 4)
     placed: list[Annotation] = []
     for request in requests:
         best: tuple[float, int, Annotation, Bbox, dict[str, Any]] | None = None
@@ -131,7 +140,8 @@ def place_labels(
                 kw = {"xytext": (dist * dx / norm, dist * dy / norm), "ha": ha, "va": va}
                 text = _annotate(ax, request, kw)
                 box = text.get_window_extent(renderer).padded(pad)
-                cost = 4.0 * _outside_area(box, frame) + _overlap_area(box, taken) + _overlap_area(box, blocked)
+                cost = (4.0 * _outside_area(box, frame) + _overlap_area(box, taken) + _overlap_area(box, blocked)
+                        + 4.0 * _overlap_area(box, walls))
                 if best is None or cost < best[0]:
                     if best is not None:
                         best[2].remove()
@@ -145,6 +155,9 @@ def place_labels(
                 break
         assert best is not None
         _, chosen_order, text, box, kw = best
+        if drop_crowded and (_overlap_area(box, taken) > 0 or _overlap_area(box, walls) > 0):
+            text.remove()
+            continue
         if chosen_order >= 4:  # set off diagonally or farther out: a leader line says whose it is
             text.remove()
             arrow = {"arrowstyle": "-", "color": leader_color, "lw": 0.4, "shrinkA": 1.0,

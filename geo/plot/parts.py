@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 
 from geo.legend import EventStyle
@@ -109,3 +110,21 @@ def plain_axes(ax: Axes, *, keep_left: bool = False) -> None:
     ax.tick_params(axis="both", labelsize=6, length=2, pad=1.5)
     for spine in ("top", "right") + (() if keep_left else ("left",)):
         ax.spines[spine].set_visible(False)
+
+
+def bars(ax: Axes, left: np.ndarray, width: np.ndarray | float, bottom: np.ndarray | float, height: np.ndarray,
+         *, color: str, gid: str, zorder: float = 2.0, **kw: object) -> PolyCollection:
+    """Rectangles as one collection (one SVG path, not one patch per bar); zero heights left out."""
+    left = np.asarray(left, dtype=float)
+    width = np.broadcast_to(np.asarray(width, dtype=float), left.shape)
+    bottom = np.broadcast_to(np.asarray(bottom, dtype=float), left.shape)
+    height = np.asarray(height, dtype=float)
+    keep = height > 0
+    x0, x1 = left[keep], left[keep] + width[keep]
+    y0, y1 = bottom[keep], bottom[keep] + height[keep]
+    verts = np.stack([np.column_stack([x0, y0]), np.column_stack([x1, y0]), np.column_stack([x1, y1]),
+                      np.column_stack([x0, y1])], axis=1)
+    collection = PolyCollection(list(verts), facecolors=color, edgecolors="none", zorder=zorder, gid=gid,
+                                **kw)  # type: ignore[arg-type]
+    ax.add_collection(collection, autolim=False)
+    return collection

@@ -33,6 +33,7 @@ from geo.plot.data import (
 from geo.plot.labels import LabelRequest, place_labels
 from geo.plot.layout import annotate_axes, new_page
 from geo.plot.parts import (
+    bars,
     event_legend,
     fmt_count,
     labels_of,
@@ -51,12 +52,11 @@ _RANGE_FREQ = {"W": "W-MON", "M": "MS", "Y": "YS"}
 _PERIOD_DAYS = {"W": 7.0, "M": 30.4, "Y": 365.25}
 
 
-def timeline_frame(result: pd.DataFrame, label_column: str | None = None) -> pd.DataFrame:
-    """Date, side, event type, fatalities and label of each record with a date and a side."""
+def timeline_frame(result: pd.DataFrame) -> pd.DataFrame:
+    """Date, side, event type and fatalities of each record with a date and a side."""
     frame = pd.DataFrame({
         "date": pd.to_datetime(date_column(result), errors="coerce"), "side": side_column(result),
         "event_type": event_type_column(result), "fatalities": numeric_column(result, "fatalities"),
-        "label": labels_of(result, label_column).map(lambda s: shorten(s, 18)),
     }, index=result.index)
     return frame[frame["date"].notna() & (frame["side"] != "")]
 
@@ -106,8 +106,7 @@ def _draw_counts(ax: Axes, table: pd.DataFrame, types: dict, freq: str, fmax: fl
     bottom = np.zeros(len(table))
     for name, look in types.items():
         values = table[name].to_numpy(dtype=float) if name in table else np.zeros(len(table))
-        ax.bar(t, values, width=width, bottom=bottom, align="edge", color=look.color, linewidth=0, zorder=2,
-               gid="period-counts")
+        bars(ax, t, width, bottom.copy(), values, color=look.color, gid="period-counts", label=name)
         bottom += values
     top = float(bottom.max(initial=0))
     ax.set_ylim(0, max(top, 1.0) * 1.5)  # room above the bars for labels
@@ -130,23 +129,24 @@ def _draw_counts(ax: Axes, table: pd.DataFrame, types: dict, freq: str, fmax: fl
 def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focus: str | None, title: str,
                 credit: str, width: str | float | None, label_column: str | None = None) -> tuple[Figure, Axes]:
     """Counts per period stacked by event type, one panel per side; see :func:`geo.plot.api.plot_timeline`."""
-    frame = timeline_frame(result, label_column)
+    frame = timeline_frame(result)
     freq = choose_freq(frame["date"], freq)
     table = count_table(frame, freq)
     types = present_styles(frame)
     sides = [s for s in SIDE_ORDER if s in set(frame["side"])] or ["PAK"]
     month = _focus_month(focus) if focus else None
     largest = _largest(frame, settings.FIGURE_LARGEST_LABELLED)
+    largest = largest.assign(label=labels_of(result.loc[largest.index], label_column).map(lambda s: shorten(s, 18)))
     dropped = len(result) - len(frame)
     caption = (f"{fmt_count(len(frame))} incidents per {_FREQ_NAMES[freq]}, stacked by event type, one panel per "
                f"side of the border; the line is the fatalities per {_FREQ_NAMES[freq]} (right axis). Labelled: the "
-               f"{len(largest)} deadliest events."
+               f"deadliest events, up to {len(largest)}, where there is room."
                + (f" Below: {month:%B %Y} day by day." if month is not None else "")
                + (f" {fmt_count(dropped)} without a date or side not shown." if dropped else ""))
-    panel_h = 0.95
+    panel_h = 0.95 if focus is None else 0.78
     legend_rows = (len(types) + 2) // 2
     legend_h = 0.11 * legend_rows + 0.14
-    focus_h = 0.85 if month is not None else 0.0
+    focus_h = 0.7 if month is not None else 0.0
     if ax is None:
         body = 0.12 + len(sides) * (panel_h + 0.12) + 0.3 + (focus_h + 0.35 if focus_h else 0) + legend_h
         page = new_page(width, body, title=title, caption=caption, credit=credit)
@@ -170,9 +170,11 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
             numeric_only=True)
         twin = _draw_counts(panel, part, types, freq, fmax)
         panel.set_xlim(t0 - 0.01 * (t1 - t0), t1 + 0.01 * (t1 - t0))
+        hard: list[Bbox] = []
         if len(axes) > 1:
-            panel.text(0.01, 0.97, SIDE_NAMES[side], transform=panel.transAxes, ha="left", va="top", fontsize=6.5,
+            name = panel.text(0.01, 0.97, SIDE_NAMES[side], transform=panel.transAxes, ha="left", va="top", fontsize=6.5,
                        fontweight="bold", color=SIDE_COLORS[side], zorder=5)
+            hard.append(name.get_window_extent(fig.canvas.get_renderer()))
         if month is not None:
             panel.axvspan(mdates.date2num(month), mdates.date2num(month + pd.offsets.MonthBegin(1)),
                           color="#FFE9A8", zorder=0.5, linewidth=0)
@@ -188,7 +190,7 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
             panel.yaxis.set_label_coords(-0.09, 1 - 0.5 * len(axes) - 0.06 * (len(axes) - 1), panel.transAxes)
             twin.yaxis.set_label_coords(1.09, 1 - 0.5 * len(axes) - 0.06 * (len(axes) - 1), panel.transAxes)
         here = largest[largest["side"] == side] if len(axes) > 1 else largest
-        _label_largest(panel, here, part, freq)
+        _label_largest(panel, here, part, freq, hard)
     if focus_ax is not None and month is not None:
         _draw_focus(focus_ax, frame, month)
     handles = [*patch_handles(types), Line2D([], [], color="black", linewidth=0.6, label="Fatalities (right axis)")]
@@ -196,11 +198,13 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
     return fig, axes[0]
 
 
-def _label_largest(ax: Axes, events: pd.DataFrame, part: pd.DataFrame, freq: str) -> None:
-    """Label each event at its period's bar; the bars are obstacles."""
+def _label_largest(ax: Axes, events: pd.DataFrame, part: pd.DataFrame, freq: str, hard: list[Bbox]) -> None:
+    """Label each event at its period's bar; the bars are obstacles, ``hard`` boxes (texts) are never overlapped.
+
+    A label with no clear place is left out.
+    """
     if events.empty:
         return
-    renderer = ax.figure.canvas.get_renderer()
     t = mdates.date2num(part["period"])
     heights = part["incidents"].to_numpy(dtype=float)
     width = _PERIOD_DAYS[freq] * 0.86
@@ -209,7 +213,6 @@ def _label_largest(ax: Axes, events: pd.DataFrame, part: pd.DataFrame, freq: str
         if h > 0:
             (x0, y0), (x1, y1) = ax.transData.transform([(x, 0), (x + width, h)])
             obstacles.append(Bbox.from_extents(x0, y0, x1, y1))
-    del renderer
     by_period = dict(zip(part["period"], heights, strict=True))
     requests = []
     for r in events.itertuples():
@@ -219,7 +222,7 @@ def _label_largest(ax: Axes, events: pd.DataFrame, part: pd.DataFrame, freq: str
         requests.append(LabelRequest(x, y, f"{r.label}, {month_year(pd.Series([r.date.strftime('%Y-%m-%d')])).iloc[0]}"
                                      f": {int(r.fatalities)} killed", gap_pt=1.0,
                                      text_kw={"fontsize": 5.5, "zorder": 6}))
-    place_labels(ax, requests, obstacles=obstacles)
+    place_labels(ax, requests, obstacles=obstacles, hard=hard, drop_crowded=True)
 
 
 def _draw_focus(ax: Axes, frame: pd.DataFrame, month: pd.Timestamp) -> None:
@@ -233,8 +236,7 @@ def _draw_focus(ax: Axes, frame: pd.DataFrame, month: pd.Timestamp) -> None:
     bottom = np.zeros(len(days))
     for side in [s for s in SIDE_ORDER if s in counts]:
         values = counts[side].to_numpy(dtype=float)
-        ax.bar(t, values, width=0.8, bottom=bottom, align="edge", color=SIDE_COLORS[side], linewidth=0, zorder=2,
-               label=SIDE_NAMES[side], gid="focus-counts")
+        bars(ax, t, 0.8, bottom.copy(), values, color=SIDE_COLORS[side], label=SIDE_NAMES[side], gid="focus-counts")
         bottom += values
     ax.set_xlim(t[0] - 0.5, t[-1] + 1.5)
     ax.set_ylim(0, max(float(bottom.max(initial=0)), 1.0) * 1.25)

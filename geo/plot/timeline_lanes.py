@@ -169,7 +169,7 @@ def draw_lanes(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int, t
     for r in key_events(frame, max_annotations).itertuples():
         requests.append(LabelRequest(float(r.t), float(r.y), r.note, gap_pt=float(np.sqrt(r.area) / 2 + 1),
                                      text_kw={"fontsize": 5.5, "zorder": 5, "linespacing": 1.0}))
-    place_labels(ax, requests, obstacles=obstacles)
+    place_labels(ax, requests, obstacles=obstacles, drop_crowded=True)
 
     sizes = [v for v in (1, 5, 10, 25, 50, 100) if v <= max(fmax, 1)][-3:]
     handles = [Line2D([], [], linestyle="none", marker="o", markersize=float(np.sqrt(_area(v, base, per))),
