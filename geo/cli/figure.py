@@ -54,7 +54,7 @@ def cli(input_path: str, kind: str, output: str, dpi: float, border: str, style_
         allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
     """Draw one report figure of INPUT (GeoJSON, CSV or GeoParquet) to a PNG, SVG or PDF.
 
-    INPUT is analysed on the fly when it lacks the border-distance columns. Each figure
+    INPUT is analyzed on the fly when it lacks the border-distance columns. Each figure
     picks its form from the number of incidents (``--style`` forces one). The same input
     always gives the same bytes.
     """
