@@ -10,12 +10,15 @@ close-up of that month, day by day.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
@@ -90,11 +93,10 @@ def _largest(frame: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 def _focus_month(focus: str) -> pd.Timestamp:
-    try:
+    month = None
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", focus or ""):
         month = pd.Timestamp(f"{focus}-01")
-    except ValueError:
-        month = None
-    if month is None or len(focus) != 7:
+    if month is None:
         msg = f"focus={focus!r} is not a month; give it as YYYY-MM, such as 2024-01"
         raise GeoValueError(msg)
     return month
@@ -246,7 +248,10 @@ def _draw_focus(ax: Axes, frame: pd.DataFrame, month: pd.Timestamp) -> None:
     plain_axes(ax, keep_left=True)
     ax.set_title(f"Close-up: {month:%B %Y}, incidents per day ({fmt_count(len(part))})", loc="left", fontsize=6,
                  pad=2)
-    ax.legend(loc="upper right", fontsize=5.5, ncol=3, handlelength=0.8, borderaxespad=0.2, columnspacing=0.6)
+    handles = [Patch(facecolor=SIDE_COLORS[s], edgecolor="none", label=SIDE_NAMES[s]) for s in SIDE_ORDER if s in counts]
+    if handles:
+        ax.legend(handles=handles, loc="upper right", fontsize=5.5, ncol=3, handlelength=0.8, borderaxespad=0.2,
+                  columnspacing=0.6)
 
 
 def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int = 8, style: str = "auto",

@@ -109,9 +109,9 @@ def test_title_and_source_line(analysis_8, kind):
 
 
 def test_source_column_names_the_data(events):
-    fig, _ = plot.plot_figure(events(6000), "trend")
+    fig, _ = plot.plot_figure(events(6000).assign(source="ACLED export 2016-2024"), "trend")
     text = " ".join(t.get_text() for t in visible_texts(fig)).replace("\n", " ")
-    assert "Incidents: synthetic ACLED-like export;" in text
+    assert "Incidents: ACLED export 2016-2024;" in text
 
 
 @pytest.mark.parametrize(("width", "inches"), [("single", 3.5), ("double", 7.2), ("slide", 13.3)])
