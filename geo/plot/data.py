@@ -158,7 +158,7 @@ def incident_source(result: pd.DataFrame, source: str | None = None) -> str | No
 def periods(dates: pd.Series, freq: str) -> pd.Series:
     """The start of each date's period (``"W"`` weeks from Monday, ``"M"`` months, ``"Y"`` years)."""
     if freq == "W":
-        return (dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")).dt.normalize()
+        return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     if freq == "M":
         return dates.dt.to_period("M").dt.start_time
     if freq == "Y":

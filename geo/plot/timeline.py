@@ -260,6 +260,8 @@ def draw_timeline(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int
                   label_column: str | None = None) -> tuple[Figure, Axes]:
     """Draw the timeline in the form the data call for; see :func:`geo.plot.api.plot_timeline`."""
     credit = credit_line(incident_source(result, source))
+    if focus is not None:
+        _focus_month(focus)  # a bad month fails whatever the form
     n = len(timeline_frame(result))
     form = choose_form(n, settings.FIGURE_TIMELINE_POINTS_MAX, style)
     title = title or f"Incidents over time{_span(result)}"

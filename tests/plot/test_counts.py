@@ -38,7 +38,7 @@ def rectangles(collections) -> pd.DataFrame:
 
 def test_band_counts_written_equal_summarize(events):
     result = events(6000)
-    fig, ax = plot.plot_distance(result)
+    _fig, ax = plot.plot_distance(result)
     written = [int(t.get_text().replace(",", "")) for t in ax.texts if t.get_gid() == "band-count"]
     table = geo.summarize(result).groupby(["border_side", "distance_band"])["incidents"].sum()
     bands = ["0–10 km", "10–25 km", "25–50 km", "50–100 km", "100+ km"]
@@ -48,7 +48,7 @@ def test_band_counts_written_equal_summarize(events):
 
 def test_histogram_bars_equal_numpy_histogram(events):
     result = events(6000)
-    fig, ax = plot.plot_distance(result)
+    _fig, ax = plot.plot_distance(result)
     reach = 125.0
     for side, sign in (("IRN", -1), ("PAK", 1)):
         bars = [p for p in ax.patches if p.get_gid() == f"hist-{side}"]
@@ -80,7 +80,7 @@ def test_distance_draws_the_bands_stored_in_the_result(events):
 def test_outside_is_its_own_group(events):
     result = events(6000).copy()
     result.loc[result.index[:40], "border_side"] = "outside"
-    fig, ax = plot.plot_distance(result)
+    fig, _ax = plot.plot_distance(result)
     outside = [p for p in fig.findobj() if p.get_gid() == "hist-outside"]
     assert sum(p.get_height() for p in outside) + sum(
         p.get_height() for p in fig.findobj() if p.get_gid() == "hist-far-outside") >= 1
@@ -198,7 +198,7 @@ def test_band_cells_equal_summarize(events, value):
 
 def test_trend_lines_equal_a_direct_count(events):
     result = events(6000)
-    fig, ax = plot.plot_trend(result)
+    _fig, ax = plot.plot_trend(result)
     (zone,) = [line for line in ax.get_lines() if line.get_gid() == "trend-zone"]
     (mean,) = [line for line in ax.get_lines() if line.get_gid() == "trend-zone-mean"]
     near = result[(result["border_distance_km"] <= 25) & result["border_side"].isin(["IRN", "PAK"])]
