@@ -67,14 +67,16 @@ def bin_edges(edges: tuple[float, ...], reach: float, n: int = BINS_PER_SIDE) ->
     Examples
     --------
     >>> b = bin_edges((10.0, 25.0), 25.0, n=6)
-    >>> b[0], b[-1], bool(np.isin([10.0, 25.0], b).all())
+    >>> float(b[0]), float(b[-1]), bool(np.isin([10.0, 25.0], b).all())
     (0.0, 25.0, True)
     """
     bounds = [0.0, *[e for e in edges if e < reach], reach]
     out = [0.0]
     for lo, hi in pairwise(bounds):
         k = max(1, round(n * (np.sqrt(hi) - np.sqrt(lo)) / np.sqrt(reach)))
-        out.extend(np.square(np.linspace(np.sqrt(lo), np.sqrt(hi), k + 1))[1:].tolist())
+        part = np.square(np.linspace(np.sqrt(lo), np.sqrt(hi), k + 1))[1:]
+        part[-1] = hi  # exactly on the band's edge, not a rounding away
+        out.extend(part.tolist())
     return np.array(out)
 
 

@@ -8,7 +8,7 @@ the bundled boundaries (:func:`geo.legend.credit_line`).
 Examples
 --------
 >>> page = new_page("single", 2.0, title="Incidents", caption="What is shown.", credit="Incidents: a.csv.")
->>> round(page.fig.get_figwidth(), 2), page.fig.get_figheight() > 2.0
+>>> round(float(page.fig.get_figwidth()), 2), bool(page.fig.get_figheight() > 2.0)
 (3.5, True)
 >>> [t.get_text() for t in page.fig.texts][:1]
 ['Incidents']
