@@ -112,5 +112,5 @@ def build(
     with _step("drawing the report figures"):
         from geo.plot.api import save_figures
 
-        report.written.extend(save_figures(result, out / "figures", border=border))
+        report.written.extend(save_figures(result, out / "figures", border=border, source=source.name))
     return report
