@@ -310,7 +310,8 @@ def plot_figure(
     options = {k: v for k, v in options.items() if v is not None}
     if kind == "overview":
         options["border"] = border
-    return _PLOTTERS[kind](result, filepath=filepath, dpi=dpi, **options)
+    fig, ax = _PLOTTERS[kind](result, filepath=filepath, dpi=dpi, **options)
+    return fig, ax
 
 
 def save_figures(

@@ -27,7 +27,7 @@ from geo.plot.data import (
 from geo.plot.density import steps_for
 from geo.plot.layout import annotate_axes, new_page
 from geo.plot.parts import fmt_count
-from geo.plot.style import date_column, numeric_column
+from geo.plot.style import date_column, figure_of, numeric_column
 
 #: What the cells can count.
 VALUES = ("events", "fatalities")
@@ -118,4 +118,4 @@ def draw_bands(result: pd.DataFrame, ax: Axes | None, *, value: str = "events", 
         for spine in panel.spines.values():
             spine.set_visible(False)
         panel.set_ylabel(SIDE_NAMES[side], fontsize=6.5, fontweight="bold", color=SIDE_COLORS[side], labelpad=3)
-    return axes[0].figure, axes[0]
+    return figure_of(axes[0]), axes[0]

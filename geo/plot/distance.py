@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from geo import settings
 from geo.errors import GeoValueError
@@ -33,7 +33,7 @@ from geo.plot.data import (
 from geo.plot.distance_rows import draw_rows
 from geo.plot.layout import annotate_axes, new_page
 from geo.plot.parts import fmt_count, plain_axes, signed_sqrt, sqrt_axis
-from geo.plot.style import date_column, event_type_column, numeric_column
+from geo.plot.style import date_column, event_type_column, figure_of, numeric_column, renderer_of
 
 #: The distance axis ends this many times the last band edge from the border.
 REACH_FACTOR = 1.25
@@ -150,6 +150,7 @@ def _panel(ax: Axes, frame: pd.DataFrame, edges: tuple[float, ...], reach: float
                    gid=f"hist-far-{code}")
     ax.set_ylim(0, top * (1.28 if band_counts or totals else 1.05))
     ax.yaxis.set_major_locator(MaxNLocator(3 if totals else 4, integer=True))
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     _ticks(ax, edges, mirrored, xlabels)
     plain_axes(ax, keep_left=True)
     if band_counts:
@@ -166,8 +167,8 @@ def _panel(ax: Axes, frame: pd.DataFrame, edges: tuple[float, ...], reach: float
 def _write_band_counts(ax: Axes, frame: pd.DataFrame, edges: tuple[float, ...], limit: float,
                        sides: tuple[str, ...]) -> None:
     """The incidents per band and side (the stored band labels), above that band's bars."""
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    fig = figure_of(ax)
+    renderer = renderer_of(fig)
     ymax = ax.get_ylim()[1]
     for code in sides:
         sign = -1.0 if code == "IRN" else 1.0
@@ -219,7 +220,7 @@ def draw_histograms(result: pd.DataFrame, ax: Axes | None, *, title: str, credit
     if ax is None:
         fig, ax, outside_ax = _hist_layout(result, frame, title=title, caption=caption, credit=credit, width=width)
     else:
-        fig = ax.figure
+        fig = figure_of(ax)
         annotate_axes(ax, title=title, caption=caption, credit=credit)
     _panel(ax, frame, edges, reach, limit, sides=("IRN", "PAK"), band_counts=True, totals=False)
     ax.set_ylabel("Incidents per bin", fontsize=6, labelpad=2)

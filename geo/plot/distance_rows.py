@@ -29,6 +29,7 @@ from geo.plot.parts import signed_square as _square
 from geo.plot.style import (
     date_column,
     event_type_column,
+    figure_of,
     numeric_column,
     present_styles,
     text_column,
@@ -99,7 +100,7 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
     else:
         annotate_axes(ax, title=title, caption=caption, credit=credit)
         anchor = None
-    fig = ax.figure
+    fig = figure_of(ax)
 
     limit = reach * 1.4 if far.any() else reach
     off_scale = reach * 1.2  # where far incidents are drawn
@@ -142,12 +143,12 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
             ax.scatter(cap[inside], y[inside], marker="|", s=14, color=look.color, linewidth=0.8, zorder=2)
         ax.scatter(frame["signed"][near_sel], y[near_sel], marker=look.marker, s=18, facecolor=look.color,
                    edgecolor="black", linewidth=0.5, zorder=3, label=event_type)
-        for i in np.flatnonzero(far_sel):  # off the scale: marker at the edge, distance written
-            sign = 1.0 if frame["signed"].iloc[i] > 0 else -1.0
-            ax.scatter([sign * off_scale], [y[i]], marker=look.marker, s=18, facecolor=look.color,
+        for row in np.flatnonzero(far_sel):  # off the scale: marker at the edge, distance written
+            side_sign = 1.0 if frame["signed"].iloc[row] > 0 else -1.0
+            ax.scatter([side_sign * off_scale], [y[row]], marker=look.marker, s=18, facecolor=look.color,
                        edgecolor="black", linewidth=0.5, zorder=3)
-            ax.annotate(f"{frame['signed'].abs().iloc[i]:,.0f} km", (sign * off_scale, y[i]),
-                        xytext=(-5 * sign, 0), textcoords="offset points", ha="right" if sign > 0 else "left",
+            ax.annotate(f"{frame['signed'].abs().iloc[row]:,.0f} km", (side_sign * off_scale, y[row]),
+                        xytext=(-5 * side_sign, 0), textcoords="offset points", ha="right" if side_sign > 0 else "left",
                         va="center", fontsize=5.5, color="#333333", zorder=4,
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
     if n <= MAX_NAMED_ROWS:

@@ -12,7 +12,7 @@ Examples
 >>> fig = new_figure(2, 2)
 >>> ax = fig.add_axes((0, 0, 1, 1), xlim=(0, 10), ylim=(0, 10))
 >>> labels = place_labels(ax, [LabelRequest(5, 5, "A"), LabelRequest(5, 5, "B")])
->>> boxes = [t.get_window_extent(fig.canvas.get_renderer()) for t in labels]
+>>> boxes = [t.get_window_extent(renderer_of(fig)) for t in labels]
 >>> bool(boxes[0].overlaps(boxes[1]))
 False
 """
@@ -29,6 +29,8 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
+
+from geo.plot.style import figure_of, renderer_of
 
 # Directions tried around a point, in order of preference: right, left, above, below,
 # then the diagonals (unit vectors; x to the right, y up).
@@ -78,13 +80,13 @@ def _overlap_area(box: Bbox, others: np.ndarray) -> float:
 def _outside_area(box: Bbox, frame: Bbox) -> float:
     inside_w = max(0.0, min(box.x1, frame.x1) - max(box.x0, frame.x0))
     inside_h = max(0.0, min(box.y1, frame.y1) - max(box.y0, frame.y0))
-    return box.width * box.height - inside_w * inside_h
+    return float(box.width * box.height - inside_w * inside_h)
 
 
 def marker_bbox(ax: Axes, x: float, y: float, radius_pt: float) -> Bbox:
     """Return the display-space box of a marker of ``radius_pt`` points at a data point."""
     px, py = ax.transData.transform((x, y))
-    r = radius_pt * ax.figure.dpi / 72.0
+    r = radius_pt * figure_of(ax).dpi / 72.0
     return Bbox.from_extents(px - r, py - r, px + r, py + r)
 
 
@@ -122,9 +124,9 @@ def place_labels(
     list of matplotlib.text.Annotation
         The labels, in the order of ``requests``.
     """
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = renderer_of(figure_of(ax))
     frame = ax.get_window_extent(renderer)
-    pad = pad_pt * ax.figure.dpi / 72.0
+    pad = pad_pt * figure_of(ax).dpi / 72.0
     taken = np.empty((0, 4))
     blocked = np.array([b.extents for b in obstacles], dtype=float).reshape(-1, 4)
     walls = np.array([b.extents for b in hard], dtype=float).reshape(-1, 4)

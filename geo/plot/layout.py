@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from geo.errors import GeoValueError
-from geo.plot.style import new_figure
+from geo.plot.style import figure_of, new_figure
 
 #: Width presets in inches: a journal's single and double column, and a 16:9 slide.
 WIDTHS_IN: dict[str, float] = {"single": 3.5, "double": 7.2, "slide": 13.3}
@@ -113,7 +113,7 @@ def new_page(width: str | float | None, body_height: float, *, title: str, capti
 def annotate_axes(ax: Axes, *, title: str, caption: str, credit: str) -> None:
     """On axes the caller gave: the title above, the caption and credit below the axes."""
     ax.set_title(title, loc="left", fontsize=TITLE_PT, fontweight="bold")
-    width = ax.get_position().width * ax.figure.get_figwidth()
+    width = ax.get_position().width * figure_of(ax).get_figwidth()
     text = wrap(caption, width) + "\n" + wrap(credit, width)
     ax.annotate(text, (0, 0), xycoords="axes fraction", xytext=(0, -24), textcoords="offset points",
                 ha="left", va="top", fontsize=FOOTER_PT, color="#333333", annotation_clip=False)

@@ -56,9 +56,11 @@ from geo.plot.parts import labels_of
 from geo.plot.style import (
     date_column,
     event_type_column,
+    figure_of,
     new_figure,
     numeric_column,
     present_styles,
+    renderer_of,
     text_column,
 )
 
@@ -272,7 +274,7 @@ def draw_overview(
         height = map_h + top + bottom
         fig = new_figure(fig_w, height)
         ax = fig.add_axes((0.33 / fig_w, bottom / height, map_w / fig_w, map_h / height))
-    fig = ax.figure
+    fig = figure_of(ax)
     ax.set_aspect("equal", adjustable="box")
     draw_graticule(ax, extent)
     _draw_base(ax, layers, frame_box)
@@ -300,7 +302,7 @@ def draw_overview(
         sel = marked[(marked["event_type"] == event_type) & (marked["precision_km"] > 0)]
         if len(sel):
             rings = _precision_rings(sel["x"].to_numpy(), sel["y"].to_numpy(), sel["precision_km"].to_numpy())
-            ax.add_collection(LineCollection(rings, colors=styles[event_type].color, linewidths=0.5,
+            ax.add_collection(LineCollection(list(rings), colors=styles[event_type].color, linewidths=0.5,
                                              linestyles=[(0, (2, 1.5))], zorder=8), autolim=False)
     m_per_pt = (xmax - xmin) / (ax.get_position().width * fig.get_figwidth() * 72.0)
     marked[["mx", "my"]] = _dodge(marked[["x", "y"]].to_numpy(), 3.4 * m_per_pt)
@@ -334,7 +336,7 @@ def draw_overview(
     ax.annotate(wrap(text, map_w, 6), (0, 0), xycoords="axes fraction", xytext=(0, -16), textcoords="offset points",
                 ha="left", va="top", fontsize=6, color="#333333", annotation_clip=False)
 
-    renderer = fig.canvas.get_renderer()
+    renderer = renderer_of(fig)
     obstacles: list[Bbox] = [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
     if density is not None:  # the colour key left of the legend's foot, over the Arabian Sea
         box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())

@@ -7,6 +7,7 @@ are on the ground.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib as mpl
@@ -25,6 +26,7 @@ from geo.plot.density import (
     steps_for,
 )
 from geo.plot.layers import add_polygons, clip
+from geo.plot.style import figure_of
 
 #: Sequential colour map of the densities (light to dark, readable in grey).
 DENSITY_CMAP = "YlOrRd"
@@ -32,7 +34,7 @@ DENSITY_CMAP = "YlOrRd"
 __all__ = ["DENSITY_CMAP", "colour_key", "draw_hexagons", "draw_province_shading", "hexagon_caption"]
 
 
-def _norm(steps: list[int | float]) -> tuple[Any, BoundaryNorm]:
+def _norm(steps: Sequence[float]) -> tuple[Any, BoundaryNorm]:
     cmap = mpl.colormaps[DENSITY_CMAP].resampled(max(len(steps) - 1, 1))
     return cmap, BoundaryNorm(steps, cmap.N)
 
@@ -42,7 +44,7 @@ def colour_key(ax: Axes, drawn: dict, rect: tuple[float, float, float, float]) -
     cmap, norm, steps, label = drawn["cmap"], drawn["norm"], drawn["steps"], drawn["label"]
     key = ax.inset_axes(rect)
     key.set_zorder(23)
-    bar = ax.figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=key, orientation="horizontal",
+    bar = figure_of(ax).colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=key, orientation="horizontal",
                              ticks=steps, spacing="uniform")
     bar.ax.set_xticklabels([f"{s:,g}" for s in steps])
     bar.ax.tick_params(labelsize=5.5, length=1.5, pad=1)
@@ -59,7 +61,7 @@ def draw_hexagons(ax: Axes, x: np.ndarray, y: np.ndarray, extent: tuple[float, f
     steps = steps_for(int(cells["count"].max()) if len(cells) else 1)
     cmap, norm = _norm(steps)
     verts = hex_vertices(cells["x"].to_numpy(), cells["y"].to_numpy(), width)
-    collection = PolyCollection(verts, array=cells["count"].to_numpy(dtype=float), cmap=cmap, norm=norm,
+    collection = PolyCollection(list(verts), array=cells["count"].to_numpy(dtype=float), cmap=cmap, norm=norm,
                                 edgecolors="white", linewidths=0.15, zorder=6.5, gid="hexagons")
     ax.add_collection(collection, autolim=False)
     return {"cells": cells, "width_m": width, "collection": collection, "cmap": cmap, "norm": norm, "steps": steps,

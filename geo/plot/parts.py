@@ -19,19 +19,19 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 
 from geo.legend import EventStyle
-from geo.plot.style import short_label, text_column
+from geo.plot.style import figure_of, renderer_of, short_label, text_column
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def signed_sqrt(x: np.ndarray) -> np.ndarray:
     """The distance axis' forward function: the square root, keeping the sign."""
-    return np.sign(x) * np.sqrt(np.abs(x))
+    return np.asarray(np.sign(x) * np.sqrt(np.abs(x)))
 
 
 def signed_square(y: np.ndarray) -> np.ndarray:
     """The inverse of :func:`signed_sqrt`."""
-    return np.sign(y) * np.square(y)
+    return np.asarray(np.sign(y) * np.square(y))
 
 
 def sqrt_axis(ax: Axes, limit: float, *, mirrored: bool = True) -> None:
@@ -89,15 +89,15 @@ def event_legend(ax: Axes, handles: list, *, anchor: tuple[float, float] | None,
     kw = {"handles": handles, "ncol": ncol, "columnspacing": 0.8, "handletextpad": 0.3, "borderaxespad": 0.0,
           "fontsize": 6, "title": title, "title_fontsize": 6, "alignment": "left", "handlelength": 1.0}
     if anchor is not None:
-        ax.legend(loc="lower left", bbox_to_anchor=anchor, bbox_transform=ax.figure.transFigure, **kw)
+        ax.legend(loc="lower left", bbox_to_anchor=anchor, bbox_transform=figure_of(ax).transFigure, **kw)
     else:
         ax.legend(loc="best", **kw)
 
 
 def fit_left(ax: Axes, pad_in: float = 0.1) -> None:
     """Move the axes' left edge so that its tick labels just fit inside the figure."""
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    fig = figure_of(ax)
+    renderer = renderer_of(fig)
     widest = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels()), default=0.0)
     # 12 % spare: hinted glyphs at another resolution (a 110 dpi PNG) come out a little wider
     left = (1.12 * widest / fig.dpi + pad_in + 0.04) / fig.get_figwidth()

@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -228,3 +228,13 @@ def nice_length(target: float) -> float:
         if step * power <= target:
             return step * power
     raise AssertionError("unreachable")
+
+
+def figure_of(ax: Any) -> Figure:
+    """The figure that holds ``ax`` (typed as a Figure, not a SubFigure)."""
+    return cast(Figure, ax.figure)
+
+
+def renderer_of(fig: Any) -> Any:
+    """The renderer of a figure's canvas, for measuring text before the figure is saved."""
+    return fig.canvas.get_renderer()

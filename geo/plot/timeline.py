@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from matplotlib.transforms import Bbox
 
 from geo import settings
@@ -45,7 +45,14 @@ from geo.plot.parts import (
     plain_axes,
     shorten,
 )
-from geo.plot.style import date_column, event_type_column, numeric_column, present_styles
+from geo.plot.style import (
+    date_column,
+    event_type_column,
+    figure_of,
+    numeric_column,
+    present_styles,
+    renderer_of,
+)
 from geo.plot.timeline_lanes import draw_lanes
 
 __all__ = ["count_table", "draw_timeline", "timeline_frame"]
@@ -113,6 +120,7 @@ def _draw_counts(ax: Axes, table: pd.DataFrame, types: dict, freq: str, fmax: fl
     top = float(bottom.max(initial=0))
     ax.set_ylim(0, max(top, 1.0) * 1.5)  # room above the bars for labels
     ax.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     plain_axes(ax, keep_left=True)
     ax.grid(axis="y", color="#E6E6E6", linewidth=0.4, zorder=0)
     twin = ax.twinx()
@@ -120,6 +128,7 @@ def _draw_counts(ax: Axes, table: pd.DataFrame, types: dict, freq: str, fmax: fl
               alpha=0.8, zorder=3, gid="period-fatalities")
     twin.set_ylim(0, max(fmax, 1.0) * 1.5)
     twin.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+    twin.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     twin.tick_params(axis="y", labelsize=5.5, length=2, pad=1, colors="#444444")
     for spine in ("top", "left"):
         twin.spines[spine].set_visible(False)
@@ -152,7 +161,7 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
     if ax is None:
         body = 0.12 + len(sides) * (panel_h + 0.12) + 0.3 + (focus_h + 0.35 if focus_h else 0) + legend_h
         page = new_page(width, body, title=title, caption=caption, credit=credit)
-        left, right = 0.42, 0.36
+        left, right = 0.48, 0.4
         w = page.width - left - right
         base = legend_h + 0.3 + (focus_h + 0.35 if focus_h else 0)
         axes = [page.axes(left, base + (len(sides) - 1 - i) * (panel_h + 0.12), w, panel_h)
@@ -161,7 +170,7 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
         anchor: tuple[float, float] | None = (0.03, page.body_bottom / page.height)
         fig = page.fig
     else:
-        fig, axes, focus_ax, anchor = ax.figure, [ax], None, None
+        fig, axes, focus_ax, anchor = figure_of(ax), [ax], None, None
         annotate_axes(ax, title=title, caption=caption, credit=credit)
         sides = sides[:1] if len(sides) == 1 else sides
     fmax = float(table["fatalities"].max()) if len(table) and table["fatalities"].notna().any() else 0.0
@@ -176,7 +185,7 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
         if len(axes) > 1:
             name = panel.text(0.01, 0.97, SIDE_NAMES[side], transform=panel.transAxes, ha="left", va="top", fontsize=6.5,
                        fontweight="bold", color=SIDE_COLORS[side], zorder=5)
-            hard.append(name.get_window_extent(fig.canvas.get_renderer()))
+            hard.append(name.get_window_extent(renderer_of(fig)))
         if month is not None:
             panel.axvspan(mdates.date2num(month), mdates.date2num(month + pd.offsets.MonthBegin(1)),
                           color="#FFE9A8", zorder=0.5, linewidth=0)
@@ -189,8 +198,11 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
         if i == 0:
             panel.set_ylabel(f"Incidents per {_FREQ_NAMES[freq]}", fontsize=6, labelpad=2)
             twin.set_ylabel("Fatalities", fontsize=6, labelpad=2)
-            panel.yaxis.set_label_coords(-0.09, 1 - 0.5 * len(axes) - 0.06 * (len(axes) - 1), panel.transAxes)
-            twin.yaxis.set_label_coords(1.09, 1 - 0.5 * len(axes) - 0.06 * (len(axes) - 1), panel.transAxes)
+            # the axis names sit 0.4 in out from the panels (room for "2,000"), centred on all of them
+            off = 0.4 / (panel.get_position().width * fig.get_figwidth())
+            mid = 1 - 0.5 * len(axes) - 0.06 * (len(axes) - 1)
+            panel.yaxis.set_label_coords(-off, mid, panel.transAxes)
+            twin.yaxis.set_label_coords(1 + 0.8 * off, mid, panel.transAxes)
         here = largest[largest["side"] == side] if len(axes) > 1 else largest
         _label_largest(panel, here, part, freq, hard)
     if focus_ax is not None and month is not None:

@@ -24,6 +24,7 @@ from geo.plot.parts import event_handles, event_legend, labels_of, shorten
 from geo.plot.style import (
     date_column,
     event_type_column,
+    figure_of,
     numeric_column,
     present_styles,
     text_column,
@@ -119,7 +120,7 @@ def draw_lanes(result: pd.DataFrame, ax: Axes | None, *, max_annotations: int, t
     else:
         annotate_axes(ax, title=title, caption=caption, credit=credit)
         anchor = None
-    fig = ax.figure
+    fig = figure_of(ax)
     lane_y = {code: float(len(lanes) - 1 - i) for i, code in enumerate(lanes)}
     ax.set_ylim(-0.75, len(lanes) - 0.25)
     if len(frame):

@@ -20,7 +20,7 @@ from geo.legend import OKABE_ITO, credit_line
 from geo.plot.data import incident_source, side_column
 from geo.plot.layout import annotate_axes, new_page
 from geo.plot.parts import fmt_count, plain_axes
-from geo.plot.style import date_column, numeric_column
+from geo.plot.style import date_column, figure_of, numeric_column
 
 _COLORS = {"zone": OKABE_ITO["vermillion"], "interior": OKABE_ITO["blue"]}
 
@@ -69,7 +69,7 @@ def draw_trend(result: pd.DataFrame, ax: Axes | None, *, zone_km: float | None =
         ax = page.axes(0.42, 0.25, page.width - 0.54, 1.4)
     else:
         annotate_axes(ax, title=title, caption=caption, credit=credit)
-    fig = ax.figure
+    fig = figure_of(ax)
     t = mdates.date2num(table.index) if len(table) else np.array([], dtype=float)
     names = {"zone": f"within {zone_km:g} km", "interior": "interior"}
     for column, color in _COLORS.items():
