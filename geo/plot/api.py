@@ -205,7 +205,8 @@ def plot_timeline(
     freq : {None, "week", "month", "year"}
         The period counted by.
     focus : str, optional
-        A month ``YYYY-MM`` shown as a close-up, day by day.
+        A month ``YYYY-MM`` shown as a close-up, day by day (in the counts form; checked in
+        either).
 
     Returns
     -------

@@ -203,7 +203,8 @@ def figure_format(path: str | os.PathLike[str]) -> str:
 def save(fig: Figure, path: str | os.PathLike[str], dpi: float = 300) -> Path:
     """Write ``fig`` to ``path`` atomically and reproducibly; return the path.
 
-    PNG is raster at ``dpi``; SVG and PDF are vector with the fonts embedded.
+    PNG is raster at ``dpi``; SVG is vector with its text kept as text (editable; DejaVu Sans named),
+    PDF vector with the fonts embedded.
     """
     path = Path(path)
     fmt = figure_format(path)

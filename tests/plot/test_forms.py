@@ -126,3 +126,9 @@ def analysis_8() -> gpd.GeoDataFrame:
     from pathlib import Path
 
     return gpd.read_file(Path(__file__).resolve().parent.parent / "fixtures" / "plot_analysis.geojson")
+
+
+def test_label_column_labels_the_incidents(analysis_8):
+    _, ax = plot.plot_distance(analysis_8, label_column="id")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(label.startswith("syn-") for label in labels)
