@@ -132,3 +132,19 @@ def test_label_column_labels_the_incidents(analysis_8):
     _, ax = plot.plot_distance(analysis_8, label_column="id")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert all(label.startswith("syn-") for label in labels)
+
+
+@pytest.mark.parametrize("kind", plot.FIGURE_KINDS)
+def test_aggregate_forms_give_the_same_bytes(events, kind, tmp_path):
+    for fmt in ("svg", "pdf"):
+        first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+        plot.plot_figure(events(6000), kind, first)
+        plot.plot_figure(events(6000), kind, second)
+        assert first.read_bytes() == second.read_bytes(), fmt
+
+
+def test_svg_keeps_text_as_text(events, tmp_path):
+    path = tmp_path / "d.svg"
+    plot.plot_distance(events(6000), filepath=path)
+    svg = path.read_text(encoding="utf-8")
+    assert "<text" in svg and "Distance to the border (km)" in svg
