@@ -207,9 +207,9 @@ def _hist_caption(n: int, dropped: int, edges: tuple[float, ...], reach: float, 
 
 
 def draw_histograms(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
-                    width: str | float | None) -> tuple[Figure, Axes]:
-    """The mirrored histograms; the bands are those stored in ``result``."""
-    frame = distance_frame(result)
+                    width: str | float | None, frame: pd.DataFrame | None = None) -> tuple[Figure, Axes]:
+    """The mirrored histograms; the bands are those stored in ``result`` (``frame``: its :func:`distance_frame`)."""
+    frame = distance_frame(result) if frame is None else frame
     edges = band_edges(result)
     reach = edges[-1] * REACH_FACTOR
     far = int((frame["distance"] > reach).sum())
@@ -246,12 +246,12 @@ def _groups(frame: pd.DataFrame, by: str) -> pd.Series:
 
 
 def draw_multiples(result: pd.DataFrame, *, by: str, title: str, credit: str,
-                   width: str | float | None) -> tuple[Figure, Axes]:
+                   width: str | float | None, frame: pd.DataFrame | None = None) -> tuple[Figure, Axes]:
     """Small multiples: one mirrored histogram per event type or year, sharing the distance axis."""
     if by not in BY:
         msg = f"unknown by={by!r}; choose one of {list(BY)}"
         raise GeoValueError(msg)
-    frame = distance_frame(result)
+    frame = distance_frame(result) if frame is None else frame
     frame = frame.assign(group=_groups(frame, by))
     inside = frame[frame["side"] != "outside"]
     sizes = inside["group"].value_counts()
@@ -301,14 +301,15 @@ def draw_distance(result: pd.DataFrame, ax: Axes | None, *, style: str = "auto",
                   label_column: str | None = None) -> tuple[Figure, Axes]:
     """Draw the distance chart in the form the data call for; see :func:`geo.plot.api.plot_distance`."""
     credit = credit_line(incident_source(result, source))
-    n = len(distance_frame(result))
-    form = choose_form(n, settings.FIGURE_DISTANCE_POINTS_MAX, style)
+    frame = distance_frame(result)
+    form = choose_form(len(frame), settings.FIGURE_DISTANCE_POINTS_MAX, style)
     if by is not None:
-        return draw_multiples(result, by=by, title=title or _title(result, by), credit=credit, width=width)
+        return draw_multiples(result, by=by, title=title or _title(result, by), credit=credit, width=width,
+                              frame=frame)
     if form == "points":
         return draw_rows(result, ax, title=title or _title(result), credit=credit, width=width,
                          label_column=label_column)
-    return draw_histograms(result, ax, title=title or _title(result), credit=credit, width=width)
+    return draw_histograms(result, ax, title=title or _title(result), credit=credit, width=width, frame=frame)
 
 
 def _title(result: pd.DataFrame, by: str | None = None) -> str:

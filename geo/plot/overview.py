@@ -102,22 +102,35 @@ def _year_span(result: pd.DataFrame) -> str:
 
 
 def _incident_points(result: gpd.GeoDataFrame, label_column: str | None = None) -> pd.DataFrame:
-    """Incidents with map coordinates, in a stable order (date, then id)."""
+    """Incidents with map coordinates, in a stable order (date, then id); ``pos`` is the row in ``result``.
+
+    Labels are added by :func:`_labelled` to the few that are drawn: naming 600,000
+    events to label five would be most of the work.
+    """
     geoms = result.geometry if len(result) else gpd.GeoSeries([], crs="EPSG:4326")
     ok = ~(geoms.isna() | geoms.is_empty) if len(result) else pd.Series([], dtype=bool)
     frame = pd.DataFrame(result[ok.to_numpy()]).copy() if len(result) else pd.DataFrame()
     if frame.empty:
-        return pd.DataFrame(columns=["x", "y", "event_type", "label", "precision_km", "fatalities"])
+        return pd.DataFrame(columns=["x", "y", "event_type", "pos", "label", "date", "id", "precision_km",
+                                     "fatalities"])
     points = geoms[ok.to_numpy()]
     x, y = to_map(points.x.to_numpy(), points.y.to_numpy())
     out = pd.DataFrame({
         "x": x, "y": y, "event_type": event_type_column(frame).to_numpy(),
-        "label": labels_of(frame, label_column).to_numpy(), "date": date_column(frame).to_numpy(),
+        "pos": np.flatnonzero(ok.to_numpy()), "date": date_column(frame).to_numpy(),
         "id": text_column(frame, "id").to_numpy(),
         "precision_km": numeric_column(frame, "precision_km").to_numpy(),
         "fatalities": numeric_column(frame, "fatalities").to_numpy(),
     })
     return out.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+
+
+def _labelled(points: pd.DataFrame, result: pd.DataFrame, label_column: str | None) -> pd.DataFrame:
+    """``points`` with their ``label`` column."""
+    if len(points) == 0:
+        return points.assign(label=pd.Series(dtype=object))
+    rows = result.iloc[points["pos"].to_numpy(dtype=int)]
+    return points.assign(label=labels_of(rows, label_column).to_numpy())
 
 
 def _precision_rings(x: np.ndarray, y: np.ndarray, km: np.ndarray) -> np.ndarray:
@@ -260,6 +273,7 @@ def draw_overview(
     points = _incident_points(result, label_column)
     inside = ((points["x"] > xmin) & (points["x"] < xmax) & (points["y"] > ymin) & (points["y"] < ymax)).to_numpy()
     outside = points[~inside]
+    outside = _labelled(outside, result, label_column) if len(outside) <= 5 else outside
     points = points[inside].reset_index(drop=True)
     form = choose_form(len(points), settings.FIGURE_OVERVIEW_POINTS_MAX, style)
     aggregate = form == "aggregate"
@@ -291,7 +305,7 @@ def draw_overview(
     elif aggregate:
         density = draw_hexagons(ax, points["x"].to_numpy(), points["y"].to_numpy(), extent)
     marked = _label_order(points, settings.FIGURE_LARGEST_LABELLED) if aggregate else points
-    marked = marked.reset_index(drop=True)
+    marked = _labelled(marked.reset_index(drop=True), result, label_column)
 
     # each location's stated precision as a geodesic circle, one collection per event type
     sparse = len(marked) <= MAX_RINGS and not aggregate
