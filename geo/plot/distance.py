@@ -187,12 +187,12 @@ def _hist_layout(result: pd.DataFrame, frame: pd.DataFrame, *, title: str, capti
                  width: str | float | None) -> tuple[Figure, Axes, Axes | None]:
     has_out = bool((frame["side"] == "outside").any())
     main_h, out_h = 1.7, 0.55 if has_out else 0.0
-    body = 0.22 + main_h + 0.32 + (out_h + 0.25 if has_out else 0.0)
+    body = 0.22 + main_h + 0.32 + (out_h + 0.4 if has_out else 0.0)
     page = new_page(width, body, title=title, caption=caption, credit=credit)
     left, right = 0.42, 0.12
     w = page.width - left - right
     outside_ax = page.axes(left, 0.3, w, out_h) if has_out else None
-    ax = page.axes(left, 0.3 + (out_h + 0.25 if has_out else 0.0), w, main_h)
+    ax = page.axes(left, 0.3 + (out_h + 0.4 if has_out else 0.0), w, main_h)
     return page.fig, ax, outside_ax
 
 

@@ -82,11 +82,13 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
     types = present_styles(frame)
     legend_rows = (len(types) + 1) // 2
     bands = ", ".join(f"{e:g}" for e in edges[1:])
-    dropped = len(result) - n
+    neither = int((side_column(result) == "outside").sum())
+    dropped = len(result) - n - neither
     caption = (f"{n} incident{'s' if n != 1 else ''}, one row each, ordered by distance to the border (Iran's side "
                f"left, Pakistan's right) on a square-root axis; shading marks the analysis' distance bands "
                f"({bands} km). Bars: the range allowed by each location's precision."
                + (f" Hatched: beyond {reach:g} km, off the scale; distance written." if far.any() else "")
+               + (f" {neither} in neither country not shown." if neither else "")
                + (f" {dropped} without a side or distance not shown." if dropped else ""))
     own_figure = ax is None
     if ax is None:

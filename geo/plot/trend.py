@@ -59,9 +59,11 @@ def draw_trend(result: pd.DataFrame, ax: Axes | None, *, zone_km: float | None =
     zone_km = settings.FIGURE_TREND_ZONE_KM if zone_km is None else float(zone_km)
     table = trend_table(result, zone_km)
     n_zone, n_inner = int(table["zone"].sum()), int(table["interior"].sum())
+    neither = int((side_column(result) == "outside").sum())
     caption = (f"Incidents per month within {zone_km:g} km of the border on either side ({fmt_count(n_zone)}) and "
                f"farther inside Iran and Pakistan ({fmt_count(n_inner)}); thin lines monthly counts, thick lines "
-               f"their trailing 12-month means (from the twelfth month).")
+               f"their trailing 12-month means (from the twelfth month)."
+               + (f" {fmt_count(neither)} in neither country left out." if neither else ""))
     title = title or f"Incidents near the border against the interior (0–{zone_km:g} km)"
     credit = credit_line(incident_source(result, source))
     if ax is None:
