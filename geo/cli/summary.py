@@ -30,6 +30,15 @@ def to_markdown(table) -> str:  # type: ignore[no-untyped-def]
     return "\n".join([header, align, *rows])
 
 
+def pair_count_line(frame) -> str:  # type: ignore[no-untyped-def]
+    """The count of cross-border pairs (:func:`geo.pairs` with its default windows), as a sentence."""
+    from geo.analysis.exchanges import PAIR_DAYS, PAIR_KM, pairs
+
+    found = pairs(frame)
+    return (f"Cross-border pairs (opposite sides, each within {PAIR_KM} km of the border, the second at most "
+            f"{PAIR_DAYS} days after the first): {len(found)} in {found['exchange_id'].nunique()} exchange(s)")
+
+
 @click.command(name="summary")
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option(
@@ -56,6 +65,11 @@ def cli(input_path: str, fmt: str, output: str | None, border: str, allow_reject
     frame = analyzed(result.frame, border)
     table = summarize(frame)
     text = to_markdown(table) + "\n" if fmt == "markdown" else table.to_csv(index=False, lineterminator="\n")
+    pair_line = pair_count_line(frame)
+    if fmt == "markdown":
+        text += "\n" + pair_line + "\n"
+    else:  # a CSV holds the table alone
+        click.echo(pair_line, err=True)
     if output is None:
         click.echo(text, nl=False)
     else:
