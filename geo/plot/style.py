@@ -174,7 +174,7 @@ def short_label(frame: pd.DataFrame) -> pd.Series:
 @contextmanager
 def style() -> Iterator[None]:
     """Apply the report style for the duration of a ``with`` block."""
-    with mpl.rc_context(_RC):
+    with mpl.rc_context(cast(Any, _RC)):
         yield
 
 
