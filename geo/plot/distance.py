@@ -31,7 +31,7 @@ from geo.plot.data import (
     side_column,
 )
 from geo.plot.distance_rows import draw_rows
-from geo.plot.layout import annotate_axes, new_page
+from geo.plot.layout import annotate_axes, height_scale, new_page
 from geo.plot.parts import fmt_count, plain_axes, signed_sqrt, sqrt_axis
 from geo.plot.style import date_column, event_type_column, figure_of, numeric_column, renderer_of
 
@@ -186,7 +186,7 @@ def _write_band_counts(ax: Axes, frame: pd.DataFrame, edges: tuple[float, ...], 
 def _hist_layout(result: pd.DataFrame, frame: pd.DataFrame, *, title: str, caption: str, credit: str,
                  width: str | float | None) -> tuple[Figure, Axes, Axes | None]:
     has_out = bool((frame["side"] == "outside").any())
-    main_h, out_h = 1.7, 0.55 if has_out else 0.0
+    main_h, out_h = 1.7 * height_scale(width), (0.55 * height_scale(width) if has_out else 0.0)
     body = 0.22 + main_h + 0.32 + (out_h + 0.4 if has_out else 0.0)
     page = new_page(width, body, title=title, caption=caption, credit=credit)
     left, right = 0.42, 0.12

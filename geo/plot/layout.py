@@ -57,6 +57,21 @@ def width_in(width: str | float | None, default: str) -> float:
     return value
 
 
+def height_scale(width: str | float | None, default: str = "single") -> float:
+    """How much taller a chart's panels are at this width than at a single column.
+
+    Wider figures get taller panels, so that a slide is not a strip: 1 up to the single
+    column, then growing at half the rate of the width.
+
+    Examples
+    --------
+    >>> height_scale("single"), height_scale("double"), round(height_scale("slide"), 2)
+    (1.0, 1.53, 2.4)
+    """
+    w = width_in(width, default)
+    return round(max(1.0, 1.0 + 0.5 * (w / WIDTHS_IN["single"] - 1.0)), 2)
+
+
 def wrap(text: str, width: float, fontsize: float = FOOTER_PT, *, bold: bool = False) -> str:
     """Wrap ``text`` to lines that fit ``width`` inches at ``fontsize``; paragraphs kept."""
     em = _CHAR_EM * (1.12 if bold else 1.0)

@@ -34,7 +34,7 @@ from geo.plot.data import (
     side_column,
 )
 from geo.plot.labels import LabelRequest, place_labels
-from geo.plot.layout import annotate_axes, new_page
+from geo.plot.layout import annotate_axes, height_scale, new_page
 from geo.plot.parts import (
     bars,
     event_legend,
@@ -154,10 +154,10 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
                f"deadliest events, up to {len(largest)}, where there is room."
                + (f" Below: {month:%B %Y} day by day." if month is not None else "")
                + (f" {fmt_count(dropped)} without a date or side not shown." if dropped else ""))
-    panel_h = 0.95 if focus is None else 0.78
+    panel_h = (0.95 if focus is None else 0.78) * height_scale(width)
     legend_rows = (len(types) + 2) // 2
     legend_h = 0.11 * legend_rows + 0.14
-    focus_h = 0.7 if month is not None else 0.0
+    focus_h = 0.7 * height_scale(width) if month is not None else 0.0
     if ax is None:
         body = 0.12 + len(sides) * (panel_h + 0.12) + 0.3 + (focus_h + 0.35 if focus_h else 0) + legend_h
         page = new_page(width, body, title=title, caption=caption, credit=credit)

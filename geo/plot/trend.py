@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from geo import settings
 from geo.legend import OKABE_ITO, credit_line
 from geo.plot.data import incident_source, side_column
-from geo.plot.layout import annotate_axes, new_page
+from geo.plot.layout import annotate_axes, height_scale, new_page
 from geo.plot.parts import fmt_count, plain_axes
 from geo.plot.style import date_column, figure_of, numeric_column
 
@@ -67,8 +67,9 @@ def draw_trend(result: pd.DataFrame, ax: Axes | None, *, zone_km: float | None =
     title = title or f"Incidents near the border against the interior (0–{zone_km:g} km)"
     credit = credit_line(incident_source(result, source))
     if ax is None:
-        page = new_page(width, 1.75, title=title, caption=caption, credit=credit)
-        ax = page.axes(0.42, 0.25, page.width - 0.54, 1.4)
+        axes_h = 1.4 * height_scale(width)
+        page = new_page(width, axes_h + 0.35, title=title, caption=caption, credit=credit)
+        ax = page.axes(0.42, 0.25, page.width - 0.54, axes_h)
     else:
         annotate_axes(ax, title=title, caption=caption, credit=credit)
     fig = figure_of(ax)
