@@ -83,10 +83,10 @@ def draw_bands(result: pd.DataFrame, ax: Axes | None, *, value: str = "events", 
     row_h = 0.15
     panel_h = row_h * len(names)
     if ax is None:
-        body = 0.1 + len(sides) * (panel_h + 0.22) + 0.1
+        body = 0.1 + len(sides) * (panel_h + 0.12) + 0.2
         page = new_page(width, body, title=title, caption=caption, credit=credit)
         left, right = 0.72, 0.1
-        axes = [page.axes(left, 0.15 + (len(sides) - 1 - i) * (panel_h + 0.22), page.width - left - right, panel_h)
+        axes = [page.axes(left, 0.15 + (len(sides) - 1 - i) * (panel_h + 0.12), page.width - left - right, panel_h)
                 for i in range(len(sides))]
     else:
         axes = [ax]
@@ -97,7 +97,7 @@ def draw_bands(result: pd.DataFrame, ax: Axes | None, *, value: str = "events", 
     # from a visible light blue, so that a cell of one stands out from a blank one
     cmap = ListedColormap(mpl.colormaps[CMAP](np.linspace(0.22, 0.95, len(steps) - 1)))
     norm = BoundaryNorm(steps, cmap.N)
-    for panel, side in zip(axes, sides, strict=False):
+    for k, (panel, side) in enumerate(zip(axes, sides, strict=False)):
         grid = table.loc[side].to_numpy(dtype=float) if side in table.index.get_level_values("side") else \
             np.zeros((len(names), len(years)))
         shown = np.where(grid > 0, grid, np.nan)
@@ -112,7 +112,8 @@ def draw_bands(result: pd.DataFrame, ax: Axes | None, *, value: str = "events", 
                 panel.text(j + 0.5, i + 0.5, fmt_count(v), ha="center", va="center", fontsize=5,
                            color="white" if dark else "#222222", gid="band-cell")
         panel.set_yticks(np.arange(len(names)) + 0.5, names)
-        panel.set_xticks(np.arange(len(years)) + 0.5, [str(y) for y in years])
+        # the years once, above the first table: the tables' columns line up
+        panel.set_xticks(np.arange(len(years)) + 0.5, [str(y) for y in years] if k == 0 else [])
         panel.tick_params(axis="both", length=0, labelsize=5.5, pad=1.5)
         panel.xaxis.tick_top()
         for spine in panel.spines.values():
