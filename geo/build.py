@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -28,10 +29,16 @@ logger = logging.getLogger("geo")
 
 #: What a build writes into its folder, relative to it; the rejects file only when needed.
 ANALYSIS_NAME = "incidents_analysis.geojson"
-BUILD_FILES = (
-    "incidents.html", ANALYSIS_NAME, "incidents_analysis.csv",
-    *(f"figures/{kind}.{ext}" for kind in ("distance", "overview", "timeline") for ext in ("pdf", "png", "svg")),
-)
+
+
+@functools.cache
+def build_files() -> tuple[str, ...]:
+    """What a build writes into its folder, relative to it: the table, the map, every figure."""
+    from geo.plot.api import FIGURE_FORMATS, FIGURE_KINDS  # matplotlib only when a build runs
+
+    figures = (f"figures/{kind}.{ext}" for kind in FIGURE_KINDS for ext in FIGURE_FORMATS)
+    return ("incidents.html", ANALYSIS_NAME, "incidents_analysis.csv", *figures)
+
 # the rejects file (its old name too) and temporary files an interrupted older version left
 _REPLACEABLE = re.compile(r"incidents_analysis(\.geojson)?\.rejects\.csv|(.*/)?\.[^/]+\.tmp")
 
@@ -44,7 +51,7 @@ def is_build_output(name: str) -> bool:
     >>> is_build_output("figures/overview.png"), is_build_output("notes.txt")
     (True, False)
     """
-    return name in BUILD_FILES or _REPLACEABLE.fullmatch(name) is not None
+    return name in build_files() or _REPLACEABLE.fullmatch(name) is not None
 
 
 def check_out_dir(
@@ -56,7 +63,7 @@ def check_out_dir(
     """Raise :class:`~geo.errors.OutputPathError` unless a build may replace ``out_dir``.
 
     The folder is replaced whole, so it must be new, empty or an earlier build's (only
-    :data:`BUILD_FILES` and their rejects file), must not hold ``incidents``, and its
+    :func:`build_files` and their rejects file), must not hold ``incidents``, and its
     parent must be writable; with ``clobber=False`` an earlier build is kept.
     """
     inputs = [incidents] if incidents is not None else []
@@ -167,7 +174,7 @@ def build(
         with _step("drawing the report figures"):
             from geo.plot.api import save_figures
 
-            written.extend(save_figures(result, staging / "figures", border=border))
+            written.extend(save_figures(result, staging / "figures", border=border, source=source.name))
         rejects = write_rejects(report.reading.rejects, staging / ANALYSIS_NAME)
         replace_dir(staging, out)
     except BaseException:

@@ -48,3 +48,28 @@ def threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+# -- report figures: when a figure draws each incident and when it aggregates --------------
+# ``geo figure --style points|aggregate`` overrides these.
+
+#: Up to this many incidents the distance chart draws one row per incident; beyond, histograms.
+FIGURE_DISTANCE_POINTS_MAX: int = 30
+
+#: Up to this many incidents the timeline draws annotated lanes; beyond, counts per period.
+FIGURE_TIMELINE_POINTS_MAX: int = 60
+
+#: Up to this many incidents the overview marks each one; beyond, hexagon density.
+FIGURE_OVERVIEW_POINTS_MAX: int = 300
+
+#: How many of the largest events an aggregate figure marks and labels.
+FIGURE_LARGEST_LABELLED: int = 5
+
+#: Counts per week up to this span of days, per month up to FIGURE_MONTHS_MAX_YEARS, else per year.
+FIGURE_WEEKS_MAX_DAYS: int = 183
+FIGURE_MONTHS_MAX_YEARS: float = 10.0
+
+#: The border zone of the ``trend`` figure, in km: events within it against the interior.
+FIGURE_TREND_ZONE_KM: float = 25.0
+
+#: Hexagons across the overview's frame in its density form.
+FIGURE_HEXAGONS_ACROSS: int = 36

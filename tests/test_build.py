@@ -26,12 +26,14 @@ def test_build_writes_every_output(fresh):
     names = _files(out)
     for expected in ("incidents.html", "incidents_analysis.csv", "incidents_analysis.geojson"):
         assert expected in names
-    for kind in ("overview", "distance", "timeline"):
+    from geo.plot.api import FIGURE_KINDS
+
+    for kind in FIGURE_KINDS:
         for ext in ("png", "svg", "pdf"):
             assert f"figures/{kind}.{ext}" in names
     assert report.incidents_read == 8
     summary = report.summary()
-    assert summary.startswith("read 8 incidents; wrote 12 files")
+    assert summary.startswith(f"read 8 incidents; wrote {3 + 3 * len(FIGURE_KINDS)} files")
     assert "incidents.html" in summary and "kB" in summary
 
 

@@ -45,8 +45,8 @@ from geo.errors import DataError, GeoValueError, OutputPathError
 from geo.files import no_clobber as keep_existing
 
 __all__ = [
-    "OUTPUT_KINDS", "SUMMARY_REJECTS_STEM", "check_output", "check_output_folder", "conclude", "finish",
-    "keep_existing", "load_incidents", "no_clobber_option", "reading_options",
+    "SUMMARY_REJECTS_STEM", "check_output", "check_output_folder", "conclude", "finish",
+    "keep_existing", "load_incidents", "no_clobber_option", "output_kinds", "reading_options",
 ]
 
 logger = logging.getLogger("geo")
@@ -57,12 +57,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 MAX_WARNINGS = 20
 
 #: The extensions each kind of output takes.
-OUTPUT_KINDS = {
-    "incidents": (".csv", ".geojson", ".json", ".parquet"),
-    "map": (".htm", ".html"),
-    "figure": (".pdf", ".png", ".svg"),
-    "summary": (".csv", ".markdown", ".md", ".txt"),
-}
+def output_kinds() -> dict[str, tuple[str, ...]]:
+    """The extensions each kind of output may have.
+
+    Incident tables and figures take theirs from their writers (read when a command runs,
+    so that ``geo --help`` loads neither pandas nor matplotlib).
+    """
+    from geo.io.writing import OUTPUT_FORMATS
+    from geo.plot.style import FIGURE_FORMATS
+
+    return {
+        "incidents": tuple(sorted(OUTPUT_FORMATS)),
+        "map": (".htm", ".html"),
+        "figure": tuple(sorted(f".{ext}" for ext in FIGURE_FORMATS)),
+        "summary": (".csv", ".markdown", ".md", ".txt"),
+    }
 
 #: With no output file (a summary on standard output), the rejects go beside INPUT as
 #: ``INPUT.summary.rejects.csv``: no command writes an output ending in ``.summary``, so
@@ -170,7 +179,7 @@ def check_output(
 ) -> None:
     """Fail with a usage error (exit 2) before any work when ``output`` cannot be written.
 
-    The extension must be one of ``OUTPUT_KINDS[kind]``; then
+    The extension must be one of ``output_kinds()[kind]``; then
     :func:`geo.io.writing.check_output` checks the path and its rejects file: not an input,
     not a folder, not inside a regular file, writable, within the name limits, not named
     like a rejects file, and with ``no_clobber`` not there yet. With no output (standard
@@ -198,7 +207,7 @@ def check_output(
                 if no_clobber and os.path.lexists(rejects):
                     raise OutputPathError("it exists and --no-clobber keeps it", path=rejects)
             return
-        allowed = OUTPUT_KINDS[kind]
+        allowed = output_kinds()[kind]
         suffix = Path(output).suffix.lower()
         if suffix not in allowed:
             raise GeoValueError(f"cannot write {str(output)!r}: unknown extension {suffix!r}; use one of "

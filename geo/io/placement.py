@@ -108,6 +108,10 @@ def check_swaps(lon: np.ndarray, lat: np.ndarray, pending: np.ndarray, *, fix_sw
         lon[swap], lat[swap] = lat[swap], lon[swap].copy()
         fixed_range = "latitude outside -90..90, and the swapped point lies in the study region; swapped (--fix-swapped)"
         fixed_region = f"outside {region_label(margin)} while the swapped point is inside it; swapped (--fix-swapped)"
+        if _most_of_the_file(by_region, possible):
+            fixed_region = (f"{{count}} records lie outside {region_label(margin)} while their swapped points lie "
+                            "inside it: latitude and longitude are the wrong way round in most of the file; "
+                            "swapped (--fix-swapped)")
         notes.extend([(fixable, fixed_range), (by_region, fixed_region)])
         return Placement(lon, lat, hopeless, reason, notes, np.zeros(n, dtype=bool), inside | swap)
     for i in np.flatnonzero(fixable):
@@ -116,8 +120,18 @@ def check_swaps(lon: np.ndarray, lat: np.ndarray, pending: np.ndarray, *, fix_sw
                      "swapped; fix the file or rerun with --fix-swapped")
     suspect = (f"outside {region_label(margin)} while the swapped point is inside it: latitude and longitude "
                "may be swapped; kept as given (--fix-swapped swaps them)")
+    if _most_of_the_file(by_region, possible):  # one warning with the count, not a list of lines
+        suspect = (f"{{count}} records lie outside {region_label(margin)} while their swapped points lie inside "
+                   "it: latitude and longitude look the wrong way round in most of the file; kept as given "
+                   "(--fix-swapped swaps them)")
     notes.append((by_region, suspect))
     return Placement(lon, lat, fixable, reason, notes, by_region, inside)
+
+
+def _most_of_the_file(suspected: np.ndarray, possible: np.ndarray) -> bool:
+    """True when most readable records look swapped: the file, not a few records, is wrong."""
+    n = int(np.count_nonzero(possible))
+    return n >= 2 and int(np.count_nonzero(suspected)) > n / 2
 
 
 def check_region(lon: np.ndarray, lat: np.ndarray, pending: np.ndarray, *, region_only: bool = False,

@@ -1,12 +1,18 @@
-"""Report figures: an overview map, the distance to the border, and a timeline.
+"""Report figures: an overview map, the distance to the border, a timeline, bands and a trend.
 
 Each ``plot_*`` function takes the analysis result (:func:`geo.analyze`), draws on ``ax``
-or on a new figure sized for print, optionally saves to ``filepath``, and returns
-``(fig, ax)``. Figures are drawn with matplotlib's Agg canvas without pyplot, inside a
-style context, so the caller's global matplotlib settings are left alone.
+or on a new figure of a width preset (``width="single"``, ``"double"`` or ``"slide"``),
+optionally saves to ``filepath``, and returns ``(fig, ax)``. Each figure picks its form
+from the data: one mark per incident for few incidents, aggregates (histograms, counts
+per period, hexagon density, tables) for many, at thresholds in :mod:`geo.settings`;
+``style="points"`` or ``"aggregate"`` forces one. Every figure has a title, a caption
+saying what it shows and a source line naming the incident data (``source=``, else the
+result's ``source`` column) and the boundary credits. Figures are drawn with matplotlib's
+Agg canvas without pyplot, inside a style context, so the caller's global matplotlib
+settings are left alone.
 
 Saved files are reproducible: the same input gives the same bytes. PNG is 300 dpi by
-default; SVG and PDF are vector with embedded fonts.
+default; SVG keeps its text as text and PDF embeds its fonts.
 
 Examples
 --------
@@ -27,35 +33,54 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from geo import settings
-from geo.plot.style import FIGURE_FORMATS, save, style
+from geo.errors import GeoValueError
+from geo.plot.style import FIGURE_FORMATS, save
+from geo.plot.style import style as style_context
 
 #: The figure kinds, in the order :func:`save_figures` writes them.
-FIGURE_KINDS: tuple[str, ...] = ("overview", "distance", "timeline")
+FIGURE_KINDS: tuple[str, ...] = ("overview", "distance", "timeline", "bands", "trend")
 
-__all__ = ["FIGURE_FORMATS", "FIGURE_KINDS", "plot_distance", "plot_figure", "plot_overview", "plot_timeline",
-           "save_figures"]
+__all__ = ["FIGURE_FORMATS", "FIGURE_KINDS", "plot_bands", "plot_distance", "plot_figure", "plot_overview",
+           "plot_timeline", "plot_trend", "save_figures"]
+
+Path_ = str | os.PathLike[str]
+
+
+def _finish(fig: Figure, filepath: Path_ | None, dpi: float) -> None:
+    if filepath is not None:
+        save(fig, filepath, dpi=dpi)
 
 
 def plot_overview(
     result: gpd.GeoDataFrame,
     ax: Axes | None = None,
     *,
-    filepath: str | os.PathLike[str] | None = None,
+    filepath: Path_ | None = None,
     dpi: float = 300,
     border: str = settings.DEFAULT_BORDER,
     max_labels: int = 12,
+    style: str = "auto",
+    shade: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    width: str | float | None = None,
+    label_column: str | None = None,
 ) -> tuple[Figure, Axes]:
     """Map the incidents, the two provinces, the border and its corridors.
 
     The map is in a Lambert conformal conic projection (standard parallels 25° N and
-    30° N) sized for a double column (7 in). It has a legend with one entry per event
-    type present, labels that do not overlap, a scale bar true at the map's centre, a
+    30° N), double-column width by default. Up to
+    :data:`geo.settings.FIGURE_OVERVIEW_POINTS_MAX` incidents are marked one by one;
+    more are counted per hexagon (equal-area in the map's projection, sized from the
+    extent) on a sequential scale, with only the largest events marked and labelled.
+    It has a legend, labels that do not overlap, a scale bar true at the map's centre, a
     north arrow, an inset locator and a caption with the sources and their licences.
 
     Parameters
@@ -72,7 +97,14 @@ def plot_overview(
     border : str
         Border source, one of ``geo.reference.boundaries.BORDER_SOURCES``.
     max_labels : int
-        How many incidents to label, most fatal first.
+        How many incidents to label, most fatal first (the points form).
+    style : {"auto", "points", "aggregate"}
+        The form: from the number of incidents, or forced.
+    shade : {None, "provinces"}
+        ``"provinces"`` shades each province by its events per 10,000 km² (geodesic areas).
+    title, source, width, label_column
+        The title (default from the data); the incident data's name for the source line;
+        the width preset or inches; the column that labels incidents.
 
     Returns
     -------
@@ -85,10 +117,10 @@ def plot_overview(
     """
     from geo.plot.overview import draw_overview
 
-    with style():
-        fig, ax = draw_overview(result, ax, border=border, max_labels=max_labels)
-        if filepath is not None:
-            save(fig, filepath, dpi=dpi)
+    with style_context():
+        fig, ax = draw_overview(result, ax, border=border, max_labels=max_labels, style=style, shade=shade,
+                                title=title, source=source, width=width, label_column=label_column)
+        _finish(fig, filepath, dpi)
     return fig, ax
 
 
@@ -96,34 +128,44 @@ def plot_distance(
     result: gpd.GeoDataFrame,
     ax: Axes | None = None,
     *,
-    filepath: str | os.PathLike[str] | None = None,
+    filepath: Path_ | None = None,
     dpi: float = 300,
+    style: str = "auto",
+    by: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    width: str | float | None = None,
+    label_column: str | None = None,
 ) -> tuple[Figure, Axes]:
-    """Plot each incident's distance to the border, Iran's side left and Pakistan's right.
+    """Plot the incidents' distances to the border, Iran's side left and Pakistan's right.
 
-    One row per incident, ordered by signed distance; error bars span the distance range
-    allowed by the location's precision (``border_distance_min_km`` to
-    ``border_distance_max_km``); the distance bands are shaded. The axis is a signed
-    square-root scale so that the 0–10 km band stays readable next to 100+ km. Sized for a
-    single column (3.5 in).
+    Up to :data:`geo.settings.FIGURE_DISTANCE_POINTS_MAX` incidents: one row each,
+    ordered by signed distance, with error bars spanning the distance range allowed by
+    the location's precision. More: mirrored histograms on the same signed square-root
+    axis with the incidents per distance band written on the bars, and those in neither
+    country as their own group. ``by="event_type"`` or ``"year"`` draws small multiples.
+    The bands shaded and counted are those of the analysis (its ``distance_band``
+    labels). Single-column width by default (small multiples: double).
 
     Parameters
     ----------
     result : geopandas.GeoDataFrame
         The analysis result, with ``border_distance_km`` and ``border_side``.
-    ax, filepath, dpi
+    ax, filepath, dpi, style, title, source, width, label_column
         As for :func:`plot_overview`.
+    by : {None, "event_type", "year"}
+        Small multiples, one panel per event type or per year.
 
     Returns
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
     """
-    from geo.plot.charts import draw_distance
+    from geo.plot.distance import draw_distance
 
-    with style():
-        fig, ax = draw_distance(result, ax)
-        if filepath is not None:
-            save(fig, filepath, dpi=dpi)
+    with style_context():
+        fig, ax = draw_distance(result, ax, style=style, by=by, title=title, source=source, width=width,
+                                label_column=label_column)
+        _finish(fig, filepath, dpi)
     return fig, ax
 
 
@@ -131,95 +173,173 @@ def plot_timeline(
     result: gpd.GeoDataFrame,
     ax: Axes | None = None,
     *,
-    filepath: str | os.PathLike[str] | None = None,
+    filepath: Path_ | None = None,
     dpi: float = 300,
     max_annotations: int = 8,
+    style: str = "auto",
+    freq: str | None = None,
+    focus: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    width: str | float | None = None,
+    label_column: str | None = None,
 ) -> tuple[Figure, Axes]:
-    """Plot the incidents over time, one lane per side of the border.
+    """Plot the incidents over time, per side of the border.
 
-    Markers show the event type; their area grows with the fatalities (hollow where
-    unknown). The key events are annotated. Sized for a single column (3.5 in).
+    Up to :data:`geo.settings.FIGURE_TIMELINE_POINTS_MAX` incidents: one lane per side,
+    markers by event type with their area growing with the fatalities, the key events
+    annotated. More: counts per week, month or year (from the span, or ``freq``) stacked
+    by event type, one panel per side, with the fatalities as a line on a second axis and
+    the few largest events labelled. ``focus="2024-01"`` adds a close-up of that month.
 
     Parameters
     ----------
     result : geopandas.GeoDataFrame
         The analysis result, with ``date``, ``border_side`` or ``country``, ``event_type``
         and ``fatalities``.
-    ax, filepath, dpi
+    ax, filepath, dpi, style, title, source, width, label_column
         As for :func:`plot_overview`.
     max_annotations : int
-        How many incidents to annotate: the deadliest first, then the strategic
-        developments (diplomatic steps, abductions), noted by their title.
+        How many incidents to annotate in the lanes: the deadliest first, then the
+        strategic developments (diplomatic steps, abductions), noted by their title.
+    freq : {None, "week", "month", "year"}
+        The period counted by.
+    focus : str, optional
+        A month ``YYYY-MM`` shown as a close-up, day by day (in the counts form; checked in
+        either).
 
     Returns
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
     """
-    from geo.plot.charts import draw_timeline
+    from geo.plot.timeline import draw_timeline
 
-    with style():
-        fig, ax = draw_timeline(result, ax, max_annotations=max_annotations)
-        if filepath is not None:
-            save(fig, filepath, dpi=dpi)
+    with style_context():
+        fig, ax = draw_timeline(result, ax, max_annotations=max_annotations, style=style, freq=freq, focus=focus,
+                                title=title, source=source, width=width, label_column=label_column)
+        _finish(fig, filepath, dpi)
     return fig, ax
 
 
-_PLOTTERS = {"overview": plot_overview, "distance": plot_distance, "timeline": plot_timeline}
+def plot_bands(
+    result: gpd.GeoDataFrame,
+    ax: Axes | None = None,
+    *,
+    filepath: Path_ | None = None,
+    dpi: float = 300,
+    value: str = "events",
+    title: str | None = None,
+    source: str | None = None,
+    width: str | float | None = None,
+) -> tuple[Figure, Axes]:
+    """A heat-table of events (or fatalities) per distance band and year, one per side, numbers in the cells.
+
+    The bands are those of the analysis; the numbers equal :func:`geo.summarize`'s.
+
+    Parameters
+    ----------
+    value : {"events", "fatalities"}
+        What the cells count.
+    ax, filepath, dpi, title, source, width
+        As for :func:`plot_overview`.
+    """
+    from geo.plot.bands import draw_bands
+
+    with style_context():
+        fig, ax = draw_bands(result, ax, value=value, title=title, source=source, width=width)
+        _finish(fig, filepath, dpi)
+    return fig, ax
+
+
+def plot_trend(
+    result: gpd.GeoDataFrame,
+    ax: Axes | None = None,
+    *,
+    filepath: Path_ | None = None,
+    dpi: float = 300,
+    zone_km: float | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    width: str | float | None = None,
+) -> tuple[Figure, Axes]:
+    """Monthly events within ``zone_km`` of the border (default 25 km) against the interior, with a 12-month mean.
+
+    Parameters
+    ----------
+    zone_km : float, optional
+        The border zone's width; :data:`geo.settings.FIGURE_TREND_ZONE_KM` by default.
+    ax, filepath, dpi, title, source, width
+        As for :func:`plot_overview`.
+    """
+    from geo.plot.trend import draw_trend
+
+    with style_context():
+        fig, ax = draw_trend(result, ax, zone_km=zone_km, title=title, source=source, width=width)
+        _finish(fig, filepath, dpi)
+    return fig, ax
+
+
+_PLOTTERS: dict[str, Any] = {"overview": plot_overview, "distance": plot_distance, "timeline": plot_timeline,
+                             "bands": plot_bands, "trend": plot_trend}
 
 
 def plot_figure(
     result: gpd.GeoDataFrame,
     kind: str,
-    filepath: str | os.PathLike[str] | None = None,
+    filepath: Path_ | None = None,
     *,
     dpi: float = 300,
     border: str = settings.DEFAULT_BORDER,
+    **options: Any,
 ) -> tuple[Figure, Axes]:
-    """Draw one figure kind (``"overview"``, ``"distance"`` or ``"timeline"``).
+    """Draw one figure kind (one of :data:`FIGURE_KINDS`) with its own options.
 
     ``border`` is the border source the overview draws; the charts read the distances
-    already in ``result``.
+    already in ``result``. ``options`` go to the kind's ``plot_*`` function; ``None``
+    values are left out.
 
     Examples
     --------
     >>> plot_figure(gpd.GeoDataFrame(geometry=[]), "histogram")
     Traceback (most recent call last):
     ...
-    geo.errors.GeoValueError: unknown figure kind 'histogram'; choose one of ['distance', 'overview', 'timeline']
+    geo.errors.GeoValueError: unknown figure kind 'histogram'; choose one of ['bands', 'distance', 'overview', 'timeline', 'trend']
     """
-    from geo.errors import GeoValueError
-
     if kind not in _PLOTTERS:
         msg = f"unknown figure kind {kind!r}; choose one of {sorted(_PLOTTERS)}"
         raise GeoValueError(msg)
+    options = {k: v for k, v in options.items() if v is not None}
     if kind == "overview":
-        return plot_overview(result, filepath=filepath, dpi=dpi, border=border)
-    return _PLOTTERS[kind](result, filepath=filepath, dpi=dpi)
+        options["border"] = border
+    fig, ax = _PLOTTERS[kind](result, filepath=filepath, dpi=dpi, **options)
+    return fig, ax
 
 
 def save_figures(
     result: gpd.GeoDataFrame,
-    out_dir: str | os.PathLike[str],
+    out_dir: Path_,
     *,
     dpi: float = 300,
     border: str = settings.DEFAULT_BORDER,
+    source: str | None = None,
 ) -> list[Path]:
     """Write every figure kind as PNG, SVG and PDF into ``out_dir``; return the paths, sorted.
 
     Each figure is drawn once and saved in the three formats, atomically. ``border`` is
-    the border source the overview draws.
+    the border source the overview draws; ``source`` names the incident data in the
+    source line.
 
     Examples
     --------
     >>> import tempfile, geo
     >>> result = geo.analyze(geo.read_incidents(geo.datasets.data_path("incidents.geojson")))  # doctest: +SKIP
     >>> [p.name for p in save_figures(result, tempfile.mkdtemp())][:3]  # doctest: +SKIP
-    ['distance.pdf', 'distance.png', 'distance.svg']
+    ['bands.pdf', 'bands.png', 'bands.svg']
     """
     out = Path(out_dir)
     written = []
     for kind in FIGURE_KINDS:
-        fig, _ = plot_overview(result, border=border) if kind == "overview" else _PLOTTERS[kind](result)
+        fig, _ = plot_figure(result, kind, border=border, source=source)
         for fmt in FIGURE_FORMATS:
             written.append(save(fig, out / f"{kind}.{fmt}", dpi=dpi))
     return sorted(written)

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyproj
@@ -119,10 +120,10 @@ def draw_graticule(ax: Axes, extent: tuple[float, float, float, float], step_deg
     Meridians are labelled along the bottom edge and parallels along the left edge.
     """
     xmin, xmax, ymin, ymax = extent
-    lon_c, lat_c = to_lonlat([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
+    lon_c, lat_c = to_lonlat(np.array([xmin, xmax, xmin, xmax]), np.array([ymin, ymin, ymax, ymax]))
     lon_lo, lon_hi = np.floor(lon_c.min() / step_deg) * step_deg, np.ceil(lon_c.max() / step_deg) * step_deg
     lat_lo, lat_hi = np.floor(lat_c.min() / step_deg) * step_deg, np.ceil(lat_c.max() / step_deg) * step_deg
-    style = {"color": "#9a9a9a", "linewidth": 0.3, "zorder": 1.5, "linestyle": (0, (2, 2))}
+    style: dict[str, Any] = {"color": "#9a9a9a", "linewidth": 0.3, "zorder": 1.5, "linestyle": (0, (2, 2))}
     dense = np.linspace(0, 1, 200)
     xticks, xlabels, yticks, ylabels = [], [], [], []
     for lon in np.arange(lon_lo, lon_hi + step_deg / 2, step_deg):

@@ -12,7 +12,7 @@ Examples
 >>> fig = new_figure(2, 2)
 >>> ax = fig.add_axes((0, 0, 1, 1), xlim=(0, 10), ylim=(0, 10))
 >>> labels = place_labels(ax, [LabelRequest(5, 5, "A"), LabelRequest(5, 5, "B")])
->>> boxes = [t.get_window_extent(fig.canvas.get_renderer()) for t in labels]
+>>> boxes = [t.get_window_extent(renderer_of(fig)) for t in labels]
 >>> bool(boxes[0].overlaps(boxes[1]))
 False
 """
@@ -29,6 +29,8 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
+
+from geo.plot.style import figure_of, renderer_of
 
 # Directions tried around a point, in order of preference: right, left, above, below,
 # then the diagonals (unit vectors; x to the right, y up).
@@ -78,13 +80,13 @@ def _overlap_area(box: Bbox, others: np.ndarray) -> float:
 def _outside_area(box: Bbox, frame: Bbox) -> float:
     inside_w = max(0.0, min(box.x1, frame.x1) - max(box.x0, frame.x0))
     inside_h = max(0.0, min(box.y1, frame.y1) - max(box.y0, frame.y0))
-    return box.width * box.height - inside_w * inside_h
+    return float(box.width * box.height - inside_w * inside_h)
 
 
 def marker_bbox(ax: Axes, x: float, y: float, radius_pt: float) -> Bbox:
     """Return the display-space box of a marker of ``radius_pt`` points at a data point."""
     px, py = ax.transData.transform((x, y))
-    r = radius_pt * ax.figure.dpi / 72.0
+    r = radius_pt * figure_of(ax).dpi / 72.0
     return Bbox.from_extents(px - r, py - r, px + r, py + r)
 
 
@@ -95,6 +97,8 @@ def place_labels(
     obstacles: Sequence[Bbox] = (),
     pad_pt: float = 1.0,
     leader_color: str = "#444444",
+    hard: Sequence[Bbox] = (),
+    drop_crowded: bool = False,
 ) -> list[Annotation]:
     """Add the labels to ``ax`` where they overlap least, in the order given.
 
@@ -108,17 +112,24 @@ def place_labels(
         Display-space boxes that labels must avoid, such as markers and the legend.
     pad_pt : float
         Clearance kept around every label, in points.
+    hard : sequence of matplotlib.transforms.Bbox
+        Display-space boxes that labels must not overlap at all, such as other texts.
+    drop_crowded : bool
+        Leave out a label that finds no place clear of the labels already placed and of
+        ``hard``, instead of placing it where it overlaps least. The labels returned are
+        then fewer than the requests.
 
     Returns
     -------
     list of matplotlib.text.Annotation
         The labels, in the order of ``requests``.
     """
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = renderer_of(figure_of(ax))
     frame = ax.get_window_extent(renderer)
-    pad = pad_pt * ax.figure.dpi / 72.0
+    pad = pad_pt * figure_of(ax).dpi / 72.0
     taken = np.empty((0, 4))
     blocked = np.array([b.extents for b in obstacles], dtype=float).reshape(-1, 4)
+    walls = np.array([b.extents for b in hard], dtype=float).reshape(-1, 4)
     placed: list[Annotation] = []
     for request in requests:
         best: tuple[float, int, Annotation, Bbox, dict[str, Any]] | None = None
@@ -131,7 +142,8 @@ def place_labels(
                 kw = {"xytext": (dist * dx / norm, dist * dy / norm), "ha": ha, "va": va}
                 text = _annotate(ax, request, kw)
                 box = text.get_window_extent(renderer).padded(pad)
-                cost = 4.0 * _outside_area(box, frame) + _overlap_area(box, taken) + _overlap_area(box, blocked)
+                cost = (4.0 * _outside_area(box, frame) + _overlap_area(box, taken) + _overlap_area(box, blocked)
+                        + 4.0 * _overlap_area(box, walls))
                 if best is None or cost < best[0]:
                     if best is not None:
                         best[2].remove()
@@ -145,6 +157,9 @@ def place_labels(
                 break
         assert best is not None
         _, chosen_order, text, box, kw = best
+        if drop_crowded and (_overlap_area(box, taken) > 0 or _overlap_area(box, walls) > 0):
+            text.remove()
+            continue
         if chosen_order >= 4:  # set off diagonally or farther out: a leader line says whose it is
             text.remove()
             arrow = {"arrowstyle": "-", "color": leader_color, "lw": 0.4, "shrinkA": 1.0,

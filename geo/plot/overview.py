@@ -7,7 +7,6 @@ the meridians, an inset locator and a caption that credits every source.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +21,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox
 
+from geo import settings
+from geo.errors import GeoValueError
 from geo.legend import OKABE_ITO, credit_line
+from geo.plot.data import choose_form, incident_source
 from geo.plot.furniture import (
     MAP_CRS_NAME,
     draw_graticule,
@@ -43,19 +45,30 @@ from geo.plot.layers import (
     simplified,
     town_positions,
 )
+from geo.plot.layout import width_in, wrap
+from geo.plot.overview_density import (
+    colour_key,
+    draw_hexagons,
+    draw_province_shading,
+    hexagon_caption,
+)
+from geo.plot.parts import labels_of
 from geo.plot.style import (
-    DOUBLE_COLUMN_IN,
     date_column,
     event_type_column,
+    figure_of,
     new_figure,
     numeric_column,
     present_styles,
-    short_label,
+    renderer_of,
     text_column,
 )
 
 #: Past this many incidents the map leaves out the precision circles and draws smaller markers.
 MAX_RINGS = 100
+
+#: The overview's optional shading: none, or provinces by incidents per 10,000 km².
+SHADES: tuple[str | None, ...] = (None, "provinces")
 
 # Where the country and province names sit (lon, lat); a name is skipped when its place
 # falls outside the frame or outside its own polygon.
@@ -88,23 +101,36 @@ def _year_span(result: pd.DataFrame) -> str:
     return f", {lo}" if lo == hi else f", {lo}–{hi}"
 
 
-def _incident_points(result: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Incidents with map coordinates, in a stable order (date, then id)."""
+def _incident_points(result: gpd.GeoDataFrame, label_column: str | None = None) -> pd.DataFrame:
+    """Incidents with map coordinates, in a stable order (date, then id); ``pos`` is the row in ``result``.
+
+    Labels are added by :func:`_labelled` to the few that are drawn: naming 600,000
+    events to label five would be most of the work.
+    """
     geoms = result.geometry if len(result) else gpd.GeoSeries([], crs="EPSG:4326")
     ok = ~(geoms.isna() | geoms.is_empty) if len(result) else pd.Series([], dtype=bool)
     frame = pd.DataFrame(result[ok.to_numpy()]).copy() if len(result) else pd.DataFrame()
     if frame.empty:
-        return pd.DataFrame(columns=["x", "y", "event_type", "label", "precision_km", "fatalities"])
+        return pd.DataFrame(columns=["x", "y", "event_type", "pos", "label", "date", "id", "precision_km",
+                                     "fatalities"])
     points = geoms[ok.to_numpy()]
     x, y = to_map(points.x.to_numpy(), points.y.to_numpy())
     out = pd.DataFrame({
         "x": x, "y": y, "event_type": event_type_column(frame).to_numpy(),
-        "label": short_label(frame).to_numpy(), "date": date_column(frame).to_numpy(),
+        "pos": np.flatnonzero(ok.to_numpy()), "date": date_column(frame).to_numpy(),
         "id": text_column(frame, "id").to_numpy(),
         "precision_km": numeric_column(frame, "precision_km").to_numpy(),
         "fatalities": numeric_column(frame, "fatalities").to_numpy(),
     })
     return out.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+
+
+def _labelled(points: pd.DataFrame, result: pd.DataFrame, label_column: str | None) -> pd.DataFrame:
+    """``points`` with their ``label`` column."""
+    if len(points) == 0:
+        return points.assign(label=pd.Series(dtype=object))
+    rows = result.iloc[points["pos"].to_numpy(dtype=int)]
+    return points.assign(label=labels_of(rows, label_column).to_numpy())
 
 
 def _precision_rings(x: np.ndarray, y: np.ndarray, km: np.ndarray) -> np.ndarray:
@@ -195,20 +221,31 @@ def _draw_inset(ax: Axes, layers: dict[str, Any], extent: tuple[float, float, fl
     return inset
 
 
-def _caption(points: pd.DataFrame, outside: pd.DataFrame, corridors: Sequence[int], border: str, bar: Any) -> str:
-    sizes = points.groupby(["x", "y"]).size() if len(points) else pd.Series([], dtype=int)
-    shared = int(sizes[sizes > 1].sum())
+def _caption(points: pd.DataFrame, outside: pd.DataFrame, corridors: Sequence[int], border: str, bar: Any, *,
+             marked: int, density: dict[str, Any] | None, aggregate: bool, source: str | None) -> str:
+    if aggregate:
+        what = (f"{len(points):,} incidents. "
+                + (hexagon_caption(density) if density is not None and "cells" in density else "")
+                + (" Provinces are shaded by incidents per 10,000 km² of geodesic area."
+                   if density is not None and "table" in density else "")
+                + f" Marked and labelled: the {marked} deadliest.")
+    else:
+        sizes = points.groupby(["x", "y"]).size() if len(points) else pd.Series([], dtype=int)
+        shared = int(sizes[sizes > 1].sum())
+        what = (f"{len(points)} incidents, marked by ACLED event type"
+                + (f" ({shared} at shared locations are set slightly apart)" if shared else "")
+                + ("; dashed circles show the stated precision of each location." if len(points) <= MAX_RINGS
+                   else "; precision circles are left out at this density.")
+                + (" Provinces are shaded by incidents per 10,000 km² of geodesic area."
+                   if density is not None and "table" in density else ""))
     return (
-        f"{len(points)} incidents, marked by ACLED event type"
-        + (f" ({shared} at shared locations are set slightly apart)" if shared else "")
-        + ("; dashed circles show the stated precision of each location." if len(points) <= MAX_RINGS
-           else "; precision circles are left out at this density.")
+        what
         + (f" Not shown, outside the frame: {_list_outside(outside)}." if len(outside) else "")
-        + " Shading: "
+        + " Grey shading: "
         + (", ".join(f"{km} km" for km in sorted(corridors)) + " either side of the border" if corridors
            else "none (corridors unavailable)")
         + f" (border source: {border}). Projection: {MAP_CRS_NAME}; the scale bar is true at "
-        f"{bar.lat:.1f}°\u00a0N (scale factor {bar.scale_factor:.4f}). {credit_line()}"
+        f"{bar.lat:.1f}°\u00a0N (scale factor {bar.scale_factor:.4f}). {credit_line(source)}"
     )
 
 
@@ -218,57 +255,84 @@ def draw_overview(
     *,
     border: str,
     max_labels: int,
+    style: str = "auto",
+    shade: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    width: str | float | None = None,
+    label_column: str | None = None,
 ) -> tuple[Figure, Axes]:
     """Draw the overview; see :func:`geo.plot.api.plot_overview` for the parameters."""
+    if shade not in SHADES:
+        msg = f"unknown shade {shade!r}; choose one of {list(SHADES)}"
+        raise GeoValueError(msg)
     layers = load_layers(border)
     extent = _extent(layers["provinces"])
     xmin, xmax, ymin, ymax = extent
     frame_box = shapely.box(xmin, ymin, xmax, ymax)
-    points = _incident_points(result)
-    inside = np.array([frame_box.contains(shapely.Point(x, y)) for x, y in zip(points["x"], points["y"], strict=True)],
-                      dtype=bool)
+    points = _incident_points(result, label_column)
+    inside = ((points["x"] > xmin) & (points["x"] < xmax) & (points["y"] > ymin) & (points["y"] < ymax)).to_numpy()
     outside = points[~inside]
+    outside = _labelled(outside, result, label_column) if len(outside) <= 5 else outside
     points = points[inside].reset_index(drop=True)
+    form = choose_form(len(points), settings.FIGURE_OVERVIEW_POINTS_MAX, style)
+    aggregate = form == "aggregate"
     bar = scale_bar_length(xmax - xmin, *(float(v) for v in to_lonlat((xmin + xmax) / 2, (ymin + ymax) / 2)))
-    caption = "\n".join(textwrap.wrap(_caption(points, outside, list(layers["corridors"]), border, bar), 145))
+    fig_w = width_in(width, "double")
+    map_w = fig_w - 0.45
 
-    if ax is None:  # map at the full double-column width; room above for the title, below for the caption
-        map_w = DOUBLE_COLUMN_IN - 0.45
+    if ax is None:  # map at the full width; room above for the title, below for the caption
         map_h = map_w * (ymax - ymin) / (xmax - xmin)
-        top, bottom = 0.32, 0.32 + 0.1 * (caption.count("\n") + 1)
+        lines = 8 if aggregate else 6
+        top, bottom = 0.32, 0.32 + 0.1 * lines
         height = map_h + top + bottom
-        fig = new_figure(DOUBLE_COLUMN_IN, height)
-        ax = fig.add_axes((0.33 / DOUBLE_COLUMN_IN, bottom / height, map_w / DOUBLE_COLUMN_IN, map_h / height))
-    fig = ax.figure
+        fig = new_figure(fig_w, height)
+        ax = fig.add_axes((0.33 / fig_w, bottom / height, map_w / fig_w, map_h / height))
+    fig = figure_of(ax)
     ax.set_aspect("equal", adjustable="box")
     draw_graticule(ax, extent)
     _draw_base(ax, layers, frame_box)
     names = _draw_names(ax, layers, frame_box)
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+
+    density: dict[str, Any] | None = None
+    if shade == "provinces":
+        from geo.reference import boundaries
+
+        lon, lat = to_lonlat(points["x"].to_numpy(), points["y"].to_numpy())
+        density = draw_province_shading(ax, layers, boundaries.provinces(), lon, lat, frame_box)
+    elif aggregate:
+        density = draw_hexagons(ax, points["x"].to_numpy(), points["y"].to_numpy(), extent)
+    marked = _label_order(points, settings.FIGURE_LARGEST_LABELLED) if aggregate else points
+    marked = _labelled(marked.reset_index(drop=True), result, label_column)
 
     # each location's stated precision as a geodesic circle, one collection per event type
-    sparse = len(points) <= MAX_RINGS
-    styles = present_styles(points)
+    sparse = len(marked) <= MAX_RINGS and not aggregate
+    styles = present_styles(marked)
     for event_type in styles:
         if not sparse:
             break
-        sel = points[(points["event_type"] == event_type) & (points["precision_km"] > 0)]
+        sel = marked[(marked["event_type"] == event_type) & (marked["precision_km"] > 0)]
         if len(sel):
             rings = _precision_rings(sel["x"].to_numpy(), sel["y"].to_numpy(), sel["precision_km"].to_numpy())
-            ax.add_collection(LineCollection(rings, colors=styles[event_type].color, linewidths=0.5,
+            ax.add_collection(LineCollection(list(rings), colors=styles[event_type].color, linewidths=0.5,
                                              linestyles=[(0, (2, 1.5))], zorder=8), autolim=False)
     m_per_pt = (xmax - xmin) / (ax.get_position().width * fig.get_figwidth() * 72.0)
-    points[["mx", "my"]] = _dodge(points[["x", "y"]].to_numpy(), 3.4 * m_per_pt)
+    marked[["mx", "my"]] = _dodge(marked[["x", "y"]].to_numpy(), 3.4 * m_per_pt)
     town_xy = town_positions()
     ax.scatter([p[0] for p in town_xy.values()], [p[1] for p in town_xy.values()], s=7, marker="o",
                facecolor="white", edgecolor="black", linewidth=0.6, zorder=9)
     handles: list[Any] = []
+    big = sparse or aggregate
     for event_type, look in styles.items():  # drawn ones only: a key to what is on the map
-        sel = points[points["event_type"] == event_type]
-        ax.scatter(sel["mx"], sel["my"], s=24 if sparse else 8, marker=look.marker, facecolor=look.color,
-                   edgecolor="black", linewidth=0.5 if sparse else 0.2, zorder=10, label=event_type)
+        sel = marked[marked["event_type"] == event_type]
+        ax.scatter(sel["mx"], sel["my"], s=24 if big else 8, marker=look.marker, facecolor=look.color,
+                   edgecolor="black", linewidth=0.5 if big else 0.2, zorder=10, label=event_type)
         handles.append(Line2D([], [], linestyle="none", marker=look.marker, markersize=5, markerfacecolor=look.color,
                               markeredgecolor="black", markeredgewidth=0.5, label=event_type))
-    legend = _legend(ax, handles, sorted(layers["corridors"]), rings=sparse)
+    legend = _legend(ax, handles, sorted(layers["corridors"]), rings=sparse,
+                     title="Deadliest events (ACLED type)" if aggregate else "Event type (ACLED)")
 
     height_m = 0.008 * (ymax - ymin)
     bar_x, bar_y = xmin + 0.03 * (xmax - xmin), ymin + 0.035 * (ymax - ymin)
@@ -279,24 +343,30 @@ def draw_overview(
     inset = _draw_inset(ax, layers, extent)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
-    ax.set_title(f"Border incidents in Balochistan and Sistan and Baluchestan{_year_span(result)}",
+    text = _caption(points, outside, list(layers["corridors"]), border, bar, marked=len(marked), density=density,
+                    aggregate=aggregate, source=incident_source(result, source))
+    ax.set_title(title or f"Border incidents in Balochistan and Sistan and Baluchestan{_year_span(result)}",
                  loc="left", fontsize=9, fontweight="bold", pad=4)
-    ax.annotate(caption, (0, 0), xycoords="axes fraction", xytext=(0, -16), textcoords="offset points",
+    ax.annotate(wrap(text, map_w, 6), (0, 0), xycoords="axes fraction", xytext=(0, -16), textcoords="offset points",
                 ha="left", va="top", fontsize=6, color="#333333", annotation_clip=False)
 
-    renderer = fig.canvas.get_renderer()
+    renderer = renderer_of(fig)
     obstacles: list[Bbox] = [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
+    if density is not None:  # the colour key left of the legend's foot, over the Arabian Sea
+        box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
+        key = colour_key(ax, density, (box.x0 - 0.27, 0.045, 0.23, 0.02))
+        obstacles.append(key.get_tightbbox(renderer))
     obstacles += [t.get_window_extent(renderer) for t in names]
     obstacles.append(Bbox.from_extents(*ax.transData.transform((bar_x, bar_y - height_m)),
                                        *ax.transData.transform((bar_x + bar.projected_m * 1.15, bar_y + 6 * height_m))))
     obstacles.append(Bbox.from_extents(*ax.transData.transform((north_x - 0.02 * (xmax - xmin), north_y)),
                                        *ax.transData.transform((north_x + 0.02 * (xmax - xmin), north_y + 1.35 * north_len))))
-    obstacles += [marker_bbox(ax, x, y, 3.0) for x, y in zip(points["mx"], points["my"], strict=True)]
+    obstacles += [marker_bbox(ax, x, y, 3.0) for x, y in zip(marked["mx"], marked["my"], strict=True)]
     obstacles += [marker_bbox(ax, x, y, 2.0) for x, y in town_xy.values()]
-    labelled = _label_order(points, max_labels)
+    labelled = _label_order(marked, settings.FIGURE_LARGEST_LABELLED if aggregate else max_labels)
     # a town whose name an incident label already carries is not named twice
     named = {str(v).lower() for v in labelled["label"]} if len(labelled) else set()
-    requests = [LabelRequest(float(r.mx), float(r.my), f"{r.label} ({r.date})" if r.date else r.label, gap_pt=3.0,
+    requests = [LabelRequest(float(r.mx), float(r.my), _label_text(r, aggregate), gap_pt=3.0,
                              text_kw={"fontsize": 6, "color": "black", "zorder": 12})
                 for r in labelled.itertuples()]
     requests += [LabelRequest(x, y, name, gap_pt=2.0, text_kw={"fontsize": 6, "color": "#333333", "style": "italic",
@@ -307,7 +377,15 @@ def draw_overview(
     return fig, ax
 
 
-def _legend(ax: Axes, handles: list[Any], corridors: Sequence[int], *, rings: bool) -> Any:
+def _label_text(r: Any, aggregate: bool) -> str:
+    text = f"{r.label} ({r.date})" if r.date else r.label
+    if aggregate and np.isfinite(r.fatalities) and r.fatalities > 0:
+        text += f": {int(r.fatalities)} killed"
+    return text
+
+
+def _legend(ax: Axes, handles: list[Any], corridors: Sequence[int], *, rings: bool,
+            title: str = "Event type (ACLED)") -> Any:
     """The key: one entry per event type drawn, then the border, corridors, precision, towns."""
     n_types = len(handles)
     handles = [*handles, Line2D([], [], color=_BORDER_COLOR, linewidth=1.2, label="Iran–Pakistan border")]
@@ -321,13 +399,15 @@ def _legend(ax: Axes, handles: list[Any], corridors: Sequence[int], *, rings: bo
                           markeredgecolor="black", markeredgewidth=0.6, label="town"))
     legend = ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.92, edgecolor="#BBBBBB",
                        fancybox=False, borderpad=0.5, handlelength=1.6,
-                       title="Event type (ACLED)" if n_types else None, alignment="left")
+                       title=title if n_types else None, alignment="left")
     legend.set_zorder(22)
     legend.get_frame().set_linewidth(0.5)
     return legend
 
 
 def _list_outside(outside: pd.DataFrame) -> str:
+    if len(outside) > 5:
+        return f"{len(outside):,} incidents"
     items = [f"{r.label} ({r.date})" if r.date else r.label for r in outside.itertuples()]
     return "; ".join(items)
 

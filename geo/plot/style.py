@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -58,7 +58,7 @@ _RC: dict[str, Any] = {
     "lines.linewidth": 0.8,
     "pdf.fonttype": 42,  # TrueType embedded: selectable text that prints as drawn
     "ps.fonttype": 42,
-    "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the font
+    "svg.fonttype": "none",  # text stays text: editable in a graphics program, and small
     "svg.hashsalt": "geo",  # fixed ids in the SVG, so saving twice gives the same bytes
     "path.simplify": True,
     "savefig.facecolor": "white",
@@ -174,7 +174,7 @@ def short_label(frame: pd.DataFrame) -> pd.Series:
 @contextmanager
 def style() -> Iterator[None]:
     """Apply the report style for the duration of a ``with`` block."""
-    with mpl.rc_context(_RC):
+    with mpl.rc_context(cast(Any, _RC)):
         yield
 
 
@@ -203,7 +203,8 @@ def figure_format(path: str | os.PathLike[str]) -> str:
 def save(fig: Figure, path: str | os.PathLike[str], dpi: float = 300) -> Path:
     """Write ``fig`` to ``path`` atomically and reproducibly; return the path.
 
-    PNG is raster at ``dpi``; SVG and PDF are vector with the fonts embedded.
+    PNG is raster at ``dpi``; SVG is vector with its text kept as text (editable; DejaVu Sans named),
+    PDF vector with the fonts embedded.
     """
     path = Path(path)
     fmt = figure_format(path)
@@ -228,3 +229,13 @@ def nice_length(target: float) -> float:
         if step * power <= target:
             return step * power
     raise AssertionError("unreachable")
+
+
+def figure_of(ax: Any) -> Figure:
+    """The figure that holds ``ax`` (typed as a Figure, not a SubFigure)."""
+    return cast(Figure, ax.figure)
+
+
+def renderer_of(fig: Any) -> Any:
+    """The renderer of a figure's canvas, for measuring text before the figure is saved."""
+    return fig.canvas.get_renderer()

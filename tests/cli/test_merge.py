@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 import geo
 from geo.cli.main import main
+from geo.io import rejects_path_for
 
 
 def _exports(tmp_path, seed=3):
@@ -47,7 +48,7 @@ def test_merge_rejects_go_to_one_file_with_the_input(tmp_path):
     result = CliRunner().invoke(main, ["merge", str(a), str(u), "-o", str(out)])
     assert result.exit_code == 1
     assert f"{u}: read 45, rejected 1," in result.output
-    rejects = pd.read_csv(tmp_path / "merged.rejects.csv")
+    rejects = pd.read_csv(rejects_path_for(out))
     assert rejects["input"].tolist() == [str(u)] and rejects["field"].tolist() == ["latitude"]
     assert out.exists()  # written, then the exit code tells of the rejects
     again = CliRunner().invoke(main, ["merge", str(a), str(u), "-o", str(out), "--allow-rejects"])

@@ -1,8 +1,9 @@
 """Report figures: they look as committed, contain what they claim, and are reproducible.
 
 Image baselines live in ``tests/baseline/`` as small 100 dpi PNGs of the synthetic
-analysis result in ``tests/fixtures/plot_analysis.geojson``. After an intended change,
-regenerate them with ``GEO_UPDATE_BASELINES=1 pytest tests/test_plot.py -k baseline`` and
+analysis result in ``tests/fixtures/plot_analysis.geojson`` (8 incidents) and of 6,000
+synthetic events (``<kind>_6000.png``). After an intended change,
+regenerate them with ``GEO_UPDATE_BASELINES=1 pytest tests/plot/test_plot.py -k baseline`` and
 look at every one before committing.
 """
 
@@ -37,6 +38,9 @@ IMAGE_TOLERANCE = 2.0
 
 KINDS = plot.FIGURE_KINDS
 
+#: The kinds that mark event types (the others count per band or zone).
+TYPED_KINDS = ("overview", "distance", "timeline")
+
 
 @pytest.fixture(scope="module")
 def analysis() -> gpd.GeoDataFrame:
@@ -53,7 +57,7 @@ def legend_texts(ax) -> list[str]:
 # -- what the figures show --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", TYPED_KINDS)
 def test_one_legend_entry_per_event_type_present(analysis, kind):
     _, ax = plot.plot_figure(analysis, kind)
     texts = legend_texts(ax)
@@ -173,7 +177,8 @@ def test_draws_on_given_axes(analysis, kind):
 # -- print quality and reproducibility ---------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "width"), [("overview", 7.0), ("distance", 3.5), ("timeline", 3.5)])
+@pytest.mark.parametrize(("kind", "width"), [("overview", 7.2), ("distance", 3.5), ("timeline", 3.5),
+                                                ("bands", 3.5), ("trend", 3.5)])
 def test_print_widths(analysis, kind, width):
     fig, _ = plot.plot_figure(analysis, kind)
     assert fig.get_figwidth() == pytest.approx(width)
@@ -259,7 +264,7 @@ def test_global_rcparams_are_left_alone(analysis, tmp_path):
     assert {k for k in before if before[k] != after[k]} == set()
 
 
-def test_save_figures_writes_nine_sorted_files(analysis, tmp_path):
+def test_save_figures_writes_every_kind_in_every_format_sorted(analysis, tmp_path):
     written = plot.save_figures(analysis, tmp_path / "figures")
     names = [p.name for p in written]
     assert names == sorted(f"{k}.{f}" for k in KINDS for f in plot.FIGURE_FORMATS)
@@ -281,7 +286,7 @@ def test_bundled_incidents_draw(tmp_path):
 
     result = geo.analyze(gpd.read_file(data_path("incidents.geojson")))
     written = plot.save_figures(result, tmp_path, dpi=72)
-    assert len(written) == 9
+    assert len(written) == len(KINDS) * len(plot.FIGURE_FORMATS)
     _, ax = plot.plot_overview(result)
     caption = " ".join(t.get_text() for t in ax.texts).replace("\n", " ")
     assert re.search(r"outside the frame: .*Islamabad", caption)
@@ -290,11 +295,13 @@ def test_bundled_incidents_draw(tmp_path):
 # -- image comparison --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("n", [8, 6000])
 @pytest.mark.parametrize("kind", KINDS)
-def test_matches_baseline(analysis, kind, tmp_path):
-    expected = BASELINE / f"{kind}.png"
-    actual = tmp_path / f"{kind}.png"
-    plot.plot_figure(analysis, kind, actual, dpi=100)
+def test_matches_baseline(analysis, events, kind, n, tmp_path):
+    name = f"{kind}.png" if n == 8 else f"{kind}_{n}.png"
+    expected = BASELINE / name
+    actual = tmp_path / name
+    plot.plot_figure(analysis if n == 8 else events(n), kind, actual, dpi=100)
     if os.environ.get("GEO_UPDATE_BASELINES") == "1":
         BASELINE.mkdir(exist_ok=True)
         expected.write_bytes(actual.read_bytes())
