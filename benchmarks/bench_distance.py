@@ -56,10 +56,11 @@ def main() -> None:
     parser.add_argument("--reference", type=int, default=100, help="points checked against GeographicLib")
     args = parser.parse_args()
 
-    import geo
-    from geo.reference.boundaries import border
-    from geo.geodesy.distance import prepared_border
     from geodesic_reference import distance_to_line
+
+    import geo
+    from geo.geodesy.distance import prepared_border
+    from geo.reference.boundaries import border
 
     points = random_points(args.n)
     t = time.perf_counter()

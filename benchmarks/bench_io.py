@@ -1,4 +1,4 @@
-"""Benchmark: read and analyse millions of ACLED-style rows from CSV and Parquet.
+"""Benchmark: read and analyze millions of ACLED-style rows from CSV and Parquet.
 
 Run from the checkout (not a test; it takes minutes at full size):
 
@@ -117,8 +117,8 @@ def write_inputs(n: int, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def run_one(path: str, analyse: bool = True) -> None:
-    """In this process: read and analyse ``path``; print the figures as JSON."""
+def run_one(path: str, analyze: bool = True) -> None:
+    """In this process: read and analyze ``path``; print the figures as JSON."""
     import resource
 
     from geo.analysis.core import analyze
@@ -128,8 +128,8 @@ def run_one(path: str, analyse: bool = True) -> None:
     result = read_incidents_checked(path)
     read_s = time.perf_counter() - start
     start = time.perf_counter()
-    measured = analyze(result.frame) if analyse else result.frame
-    analyze_s = time.perf_counter() - start if analyse else float("nan")
+    measured = analyze(result.frame) if analyze else result.frame
+    analyze_s = time.perf_counter() - start if analyze else float("nan")
     print(json.dumps({
         "read": result.n_read, "processed": len(measured), "rejected": result.n_rejected,
         "read_s": read_s, "analyze_s": analyze_s,
@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--run", default=None, help=argparse.SUPPRESS)  # internal: one measured run
     args = parser.parse_args()
     if args.run:
-        run_one(args.run, analyse=not args.read_only)
+        run_one(args.run, analyze=not args.read_only)
         return
 
     with tempfile.TemporaryDirectory() as tmp:

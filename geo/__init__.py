@@ -34,9 +34,28 @@ _LAZY = {
     "build": "geo.build",
     "boundaries": "geo.reference.boundaries",
     "datasets": "geo.datasets",
+    "synthetic": "geo.synthetic",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = [  # the lazy names, spelled out (tests/test_architecture.py checks they agree)
+    "__version__",
+    "analyze",
+    "border_corridor",
+    "border_distance",
+    "boundaries",
+    "build",
+    "datasets",
+    "geocode",
+    "incident_map",
+    "plot_distance",
+    "plot_overview",
+    "plot_timeline",
+    "read_incidents",
+    "read_incidents_checked",
+    "summarize",
+    "synthetic",
+    "write_incidents",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -69,7 +69,7 @@ def build(
     border: str = settings.DEFAULT_BORDER,
     fix_swapped: bool = False,
 ) -> BuildReport:
-    """Analyse the incidents and write the table, the interactive map and the figures.
+    """Analyze the incidents and write the table, the interactive map and the figures.
 
     Parameters
     ----------

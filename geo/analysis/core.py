@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -66,7 +67,7 @@ def band_labels(bands: Sequence[float]) -> list[str]:
     ['0–10 km', '10–25 km', '25+ km']
     """
     edges = [0, *bands]
-    labels = [f"{_fmt(lo)}–{_fmt(hi)} km" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    labels = [f"{_fmt(lo)}–{_fmt(hi)} km" for lo, hi in itertools.pairwise(edges)]
     return [*labels, f"{_fmt(edges[-1])}+ km"]
 
 
@@ -103,7 +104,7 @@ def distance_band(distance_km: pd.Series, bands: Sequence[float] = settings.DEFA
     return pd.Series(out, index=distance_km.index, name="distance_band", dtype=object)
 
 
-def _normalise_name(value: object) -> str:
+def _normalize_name(value: object) -> str:
     return re.sub(r"[^a-z0-9]", "", str(value).lower())
 
 
@@ -210,7 +211,7 @@ def _assign_provinces(
 
 
 def analyzed(frame: gpd.GeoDataFrame, border: str = settings.DEFAULT_BORDER) -> gpd.GeoDataFrame:
-    """Return ``frame`` as it is when it already holds every analysis column, else analyse it.
+    """Return ``frame`` as it is when it already holds every analysis column, else analyze it.
 
     For commands that accept both raw incidents and the output of ``geo analyze``.
 
@@ -233,7 +234,7 @@ def _admin1_mismatch(stated: pd.Series, computed_code: pd.Series) -> pd.Series:
     """True where a stated province names a different province than the computed one."""
     table = province_lookup().table
     names = {
-        row.iso_3166_2: {_normalise_name(n) for n in [row.name, row.iso_3166_2, *(row.alt_names or [])]}
+        row.iso_3166_2: {_normalize_name(n) for n in [row.name, row.iso_3166_2, *(row.alt_names or [])]}
         for row in table.itertuples()
     }
     valid_keys = [f"{code}|{name}" for code, aliases in names.items() for name in aliases]

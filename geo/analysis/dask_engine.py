@@ -222,7 +222,8 @@ def summarize_dask(result: dd.DataFrame) -> dd.DataFrame:
     meta = _empty_summary()
     # a plain frame of the four columns: no geometry needs to travel to the summing task
     partials = result[wanted].map_partitions(_partial_summary, meta=meta)
-    return partials.repartition(npartitions=1).map_partitions(_combine_summaries, meta=meta)
+    combined: dd.DataFrame = partials.repartition(npartitions=1).map_partitions(_combine_summaries, meta=meta)
+    return combined
 
 
 # --------------------------------------------------------------------------- clusters

@@ -55,7 +55,7 @@ fix_swapped_option = click.option(
 )
 input_format_option = click.option(
     "--input-format", type=click.Choice(["geojson", "csv", "parquet", "acled", "ucdp"]), default=None,
-    help="Format of INPUT when its extension does not say (ACLED and UCDP are also recognised by their columns).",
+    help="Format of INPUT when its extension does not say (ACLED and UCDP are also recognized by their columns).",
 )
 
 

@@ -7,11 +7,13 @@ import math
 
 import click
 
+from geo import settings
+
 
 @click.command(name="boundaries")
 @click.option(
     "--reference",
-    default="osm",
+    default=settings.DEFAULT_BORDER,
     show_default=True,
     help="Border source the others are measured against.",
 )
@@ -23,12 +25,8 @@ def cli(reference: str, as_json: bool) -> None:
     from the reference line (mean, 95th percentile and maximum distance in km). Then the
     areas of Balochistan and Sistan and Baluchestan.
     """
-    from geo.reference.boundaries import (
-        BORDER_SOURCES,
-        border_summary,
-        geodesic_area_km2,
-        provinces,
-    )
+    from geo.geodesy.deviation import border_summary
+    from geo.reference.boundaries import BORDER_SOURCES, geodesic_area_km2, provinces
 
     table = border_summary(reference)
     focus = provinces().query("focus")

@@ -24,7 +24,7 @@ def cli(input_path: str, kind: str, output: str, dpi: float, border: str,
         allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
     """Draw one report figure of INPUT (GeoJSON, CSV or GeoParquet) to a PNG, SVG or PDF.
 
-    INPUT is analysed on the fly when it lacks the border-distance columns. The same
+    INPUT is analyzed on the fly when it lacks the border-distance columns. The same
     input always gives the same bytes.
     """
     from geo.plot.api import plot_figure

@@ -7,7 +7,6 @@ Commands live one per module in this package and are imported only when used, so
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 import sys
 import traceback
@@ -36,13 +35,17 @@ class _GeoGroup(click.Group):
     """A group whose commands are imported lazily and whose user errors print one line."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name, module in COMMANDS.items() if importlib.util.find_spec(module)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module_name = COMMANDS.get(cmd_name)
-        if module_name is None or importlib.util.find_spec(module_name) is None:
+        if module_name is None:
             return None
-        return importlib.import_module(module_name).cli
+        # a command module that fails to import is a broken install: let it fail loudly
+        command = importlib.import_module(module_name).cli
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}.cli is not a click command")
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

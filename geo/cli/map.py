@@ -26,7 +26,7 @@ def cli(input_path: str, output: str, tiles: str | None, border: str, title: str
         allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
     """Write the interactive map of INPUT (GeoJSON, CSV or GeoParquet) to one HTML file.
 
-    INPUT is analysed on the fly when it lacks the border-distance columns. The file
+    INPUT is analyzed on the fly when it lacks the border-distance columns. The file
     holds every script and style it needs and opens with the network off. Records that
     cannot be used go with their reasons to OUTPUT.rejects.csv beside the map; the
     command then exits 1 unless --allow-rejects is given.

@@ -39,13 +39,13 @@ def to_markdown(table) -> str:  # type: ignore[no-untyped-def]
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to a file instead of standard output; rejected records go to OUTPUT.rejects.csv "
               "(beside INPUT when there is no OUTPUT).")
-@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source, when INPUT is not yet analysed.")
+@click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source, when INPUT is not yet analyzed.")
 @reading_options
 def cli(input_path: str, fmt: str, output: str | None, border: str, allow_rejects: bool, fix_swapped: bool,
         input_format: str | None) -> None:
     """Count incidents and fatalities in INPUT by year, side and distance band.
 
-    INPUT may be raw incidents (they are analysed first) or the output of `geo analyze`.
+    INPUT may be raw incidents (they are analyzed first) or the output of `geo analyze`.
     Records that cannot be used are written with their reasons to a rejects file and the
     command exits 1, unless --allow-rejects is given.
     """

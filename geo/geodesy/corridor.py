@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import GeoValueError
-from geo.geodesy.distance import GEOD, MAX_SEGMENT_M, _densify
+from geo.geodesy.distance import GEOD, MAX_SEGMENT_M, densify_geodesic
 
 #: Vertices of the geodesic circles that cap the border's two ends.
 CIRCLE_POINTS = 360
@@ -167,4 +167,4 @@ def _simplified_border(border: str) -> tuple[np.ndarray, np.ndarray]:
     line = border_frame(border).geometry.iloc[0]
     # a degree spans at most 111.32 km on the ground, so the shift is at most SIMPLIFY_M
     simple = np.asarray(line.simplify(SIMPLIFY_M / 111_320.0, preserve_topology=False).coords)
-    return _densify(simple[:, 0], simple[:, 1], MAX_SEGMENT_M)
+    return densify_geodesic(simple[:, 0], simple[:, 1], MAX_SEGMENT_M)

@@ -136,8 +136,17 @@ class NearestPoints:
     left: np.ndarray
 
 
-def _densify(lon: np.ndarray, lat: np.ndarray, max_segment_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Insert vertices along each geodesic segment so none is longer than ``max_segment_m``."""
+def densify_geodesic(lon: np.ndarray, lat: np.ndarray, max_segment_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Insert vertices along each geodesic segment so none is longer than ``max_segment_m``.
+
+    The given vertices are kept exactly; the new ones lie on the WGS84 geodesics between them.
+
+    Examples
+    --------
+    >>> lon, lat = densify_geodesic(np.array([61.0, 62.0]), np.array([26.0, 26.0]), 50_000.0)
+    >>> len(lon), float(lon[0]), float(lon[-1])
+    (4, 61.0, 62.0)
+    """
     az, _, length = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
     pieces = np.maximum(np.ceil(length / max_segment_m).astype(np.int64), 1)
     seg = np.repeat(np.arange(len(pieces)), pieces)
@@ -180,7 +189,7 @@ class PreparedLine:
         if lon.shape != lat.shape or lon.ndim != 1 or len(lon) < 2:
             raise GeoValueError("a line needs at least two vertices given as equal-length 1-d arrays")
         keep = np.r_[True, (np.diff(lon) != 0) | (np.diff(lat) != 0)]
-        lon, lat = _densify(lon[keep], lat[keep], max_segment_m)
+        lon, lat = densify_geodesic(lon[keep], lat[keep], max_segment_m)
         self.lon, self.lat = lon, lat
         self.sphere = ConformalSphere(float(np.mean(lon)), float(np.mean(lat)))
         v = self.sphere.to_unit(lon, lat)

@@ -1,7 +1,7 @@
 """Column layouts of ACLED and UCDP GED exports, and their mapping to the incident schema.
 
 The incident schema is that of ``data/incidents.geojson`` (:data:`SCHEMA`). A table in one
-of the known layouts is recognised by its columns (:func:`detect_layout`) and mapped by
+of the known layouts is recognized by its columns (:func:`detect_layout`) and mapped by
 :func:`from_acled` or :func:`from_ucdp`: the source's own fields are renamed or derived into
 the schema, and every column the schema has no place for is kept under its own name. The
 mapping is vectorised (pandas and pyarrow compute), so it runs on millions of rows without

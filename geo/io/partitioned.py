@@ -257,9 +257,9 @@ def write_partitioned(ddf: dd.DataFrame, out_dir: str | os.PathLike[str], *, pro
             futures = client.compute(writes)
             if progress:
                 _log_progress(futures)
-            rows = sum(client.gather(futures))
+            rows = sum(int(n) for n in client.gather(futures))
         else:
-            rows = sum(dask.compute(*writes))
+            rows = sum(int(n) for n in dask.compute(*writes))
         replace_dir(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -58,7 +58,7 @@ from geo.io.writing import OUTPUT_FORMATS, cells_for_csv, write_rejects
 logger = logging.getLogger("geo")
 
 #: Input formats by file extension (``format=`` overrides; "acled" and "ucdp" are CSV or
-#: Parquet tables in those layouts, also recognised by their columns).
+#: Parquet tables in those layouts, also recognized by their columns).
 INPUT_FORMATS = {**OUTPUT_FORMATS, ".geoparquet": "parquet", ".txt": "csv", ".tsv": "csv"}
 FORMATS = ("geojson", "csv", "parquet", "acled", "ucdp")
 
@@ -219,7 +219,7 @@ def read_incidents_checked(
         y/x, any case), an ACLED or UCDP GED export, or GeoParquet.
     format : {"geojson", "csv", "parquet", "acled", "ucdp"}, optional
         Overrides the format guessed from the extension; ACLED and UCDP tables are also
-        recognised by their columns.
+        recognized by their columns.
     fix_swapped : bool
         Swap latitude and longitude where they look swapped: a latitude beyond ±90 whose
         longitude is a valid latitude, or, in a mostly regional file, a point outside

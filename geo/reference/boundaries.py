@@ -24,18 +24,16 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from pyproj import Geod
 
+from geo import settings
 from geo.datasets import data_path
 from geo.errors import BorderSourceError
 
 __all__ = [
     "BORDER_SOURCES",
     "border",
-    "border_deviation",
-    "border_summary",
     "countries",
     "geodesic_area_km2",
     "geodesic_length_km",
@@ -170,7 +168,7 @@ def _border(source: str) -> gpd.GeoDataFrame:
     return frame[["source", "name", "length_km", "geometry"]]
 
 
-def border(source: str = "osm") -> gpd.GeoDataFrame:
+def border(source: str = settings.DEFAULT_BORDER) -> gpd.GeoDataFrame:
     """The Iran-Pakistan border as one line from the Afghan tripoint to Gwatar Bay.
 
     Parameters
@@ -202,129 +200,3 @@ def border(source: str = "osm") -> gpd.GeoDataFrame:
     geo.errors.BorderSourceError: unknown border source 'cia'; choose one of ['gshhg', 'naturalearth', 'osm']
     """
     return _border(_check_source(source)).copy()
-
-
-def _densify(coords: np.ndarray, step_deg: float) -> np.ndarray:
-    """Points along a lon/lat polyline at most ``step_deg`` apart.
-
-    GeoJSON segments are straight in longitude/latitude (RFC 7946), so linear
-    interpolation reproduces the line the file describes.
-    """
-    seg = np.hypot(*np.diff(coords, axis=0).T)
-    counts = np.maximum(np.ceil(seg / step_deg).astype(int), 1)
-    parts = [
-        coords[i] + np.linspace(0.0, 1.0, n, endpoint=False)[:, None] * (coords[i + 1] - coords[i])
-        for i, n in enumerate(counts)
-    ]
-    return np.vstack([*parts, coords[-1:]])
-
-
-def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
-    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-
-
-def _nearest_km(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    """Geodesic distance in km from each point to the polyline ``ref`` (lon/lat arrays)."""
-    from scipy.spatial import cKDTree
-
-    # reference vertices about 100 m apart, so a point's nearest segment is next to one of
-    # its few nearest vertices
-    targets = _densify(ref, 1e-3)
-    _, idx = cKDTree(_unit_vectors(targets)).query(_unit_vectors(points), k=4)
-    starts = np.clip(np.concatenate([idx - 1, idx], axis=1), 0, len(targets) - 2)
-    a, b = targets[starts], targets[starts + 1]
-    p = points[:, None, :]
-    # foot of the perpendicular in a local frame with longitude scaled by cos(latitude);
-    # only the foot's position comes from this approximation, and the distance is
-    # stationary there, so the geodesic distance below errs by millimetres at most
-    scale = np.array([1.0, 1.0]) * np.stack([np.cos(np.radians(p[..., 1])), np.ones(p.shape[:-1])], axis=-1)
-    ab, ap = (b - a) * scale, (p - a) * scale
-    denom = np.where((ab**2).sum(-1) > 0, (ab**2).sum(-1), 1.0)
-    t = np.clip((ab * ap).sum(-1) / denom, 0.0, 1.0)
-    foot = a + t[..., None] * (b - a)
-    lon = np.broadcast_to(p[..., 0], t.shape).ravel()
-    lat = np.broadcast_to(p[..., 1], t.shape).ravel()
-    _, _, dist = _GEOD.inv(lon, lat, foot[..., 0].ravel(), foot[..., 1].ravel())
-    return np.asarray(dist).reshape(t.shape).min(axis=1) / 1000.0
-
-
-@functools.cache
-def _deviation(source: str, reference: str) -> tuple[float, float, float, float]:
-    line = np.asarray(_border(source).geometry.iloc[0].coords)
-    ref = np.asarray(_border(reference).geometry.iloc[0].coords)
-    there = _nearest_km(_densify(line, 1e-3), ref)  # a sample about every 100 m
-    back = _nearest_km(_densify(ref, 1e-3), line)
-    return float(there.mean()), float(np.percentile(there, 95)), float(there.max()), float(back.max())
-
-
-def border_deviation(source: str, reference: str = "osm") -> dict[str, float]:
-    """How far one border line strays from another, geodesically.
-
-    Both lines are sampled about every 100 m along their length and each sample's
-    geodesic (WGS84) distance to the nearest point of the other line is measured.
-
-    Parameters
-    ----------
-    source, reference : str
-        Names from :data:`BORDER_SOURCES`.
-
-    Returns
-    -------
-    dict
-        ``mean_km`` and ``p95_km``: mean and 95th percentile over the samples of
-        ``source`` (its typical offset from ``reference``); ``max_km``: the Hausdorff
-        distance, the farthest any point of either line lies from the other, since a
-        one-way maximum would miss a bend of ``reference`` that ``source`` cuts off;
-        ``max_one_way_km``: the farthest a point of ``source`` lies from ``reference``.
-
-    Examples
-    --------
-    >>> dev = border_deviation("naturalearth")
-    >>> 1.0 < dev["mean_km"] < 4.0 < dev["max_km"] < 20.0
-    True
-    >>> round(border_deviation("osm")["max_km"], 6)
-    0.0
-    """
-    mean, p95, there, back = _deviation(_check_source(source), _check_source(reference))
-    return {"mean_km": mean, "p95_km": p95, "max_km": max(there, back), "max_one_way_km": there}
-
-
-def border_summary(reference: str = "osm") -> pd.DataFrame:
-    """One row per border source: length, vertices, licence and deviation from ``reference``.
-
-    Parameters
-    ----------
-    reference : str
-        The line the others are measured against (a name from :data:`BORDER_SOURCES`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by source, with ``length_km``, ``vertices``, ``licence``, ``mean_km``,
-        ``p95_km`` and ``max_km`` (see :func:`border_deviation`; NaN for the reference).
-
-    Examples
-    --------
-    >>> table = border_summary()
-    >>> int(table.loc["naturalearth", "vertices"]), float(table.loc["naturalearth", "length_km"])
-    (223, 816.6)
-    """
-    _check_source(reference)
-    rows = []
-    for source in [reference, *sorted(set(BORDER_SOURCES) - {reference})]:
-        line = _border(source)
-        row = {
-            "source": source,
-            "length_km": round(float(line["length_km"].iloc[0]), 1),
-            "vertices": len(line.geometry.iloc[0].coords),
-            "licence": BORDER_LICENCES[source],
-            "mean_km": np.nan,
-            "p95_km": np.nan,
-            "max_km": np.nan,
-        }
-        if source != reference:
-            dev = border_deviation(source, reference)
-            row.update({k: dev[k] for k in ("mean_km", "p95_km", "max_km")})
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("source")

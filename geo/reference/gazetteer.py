@@ -59,7 +59,7 @@ GAZETTEER_COLUMNS = (
     "evidence",
 )
 
-#: Country hints understood, by normalised spelling.
+#: Country hints understood, by normalized spelling.
 COUNTRY_ALIASES = {
     "pak": "PAK",
     "pk": "PAK",

@@ -163,7 +163,7 @@ def date_texts(values: Any) -> list[str | None]:
 
 
 def type_payload(event_types: Iterable[Any]) -> dict[str, dict[str, str]]:
-    """The legend's colour and shape for each event type (:func:`geo.legend.type_styles`).
+    """The legend's color and shape for each event type (:func:`geo.legend.type_styles`).
 
     Examples
     --------
@@ -388,7 +388,7 @@ def _border_label_point(line: Any, lon: np.ndarray, lat: np.ndarray) -> list[flo
 
 
 def _class_color(k: int, n_classes: int) -> str:
-    """The colour of class ``k`` of ``n_classes``: the top class is always the darkest."""
+    """The color of class ``k`` of ``n_classes``: the top class is always the darkest."""
     if n_classes <= 1:
         return _COUNT_COLORS[0]
     return _COUNT_COLORS[round(k * (len(_COUNT_COLORS) - 1) / (n_classes - 1))]

@@ -42,7 +42,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import settings
-from geo.errors import BorderSourceError, GeoValueError
+from geo.errors import GeoValueError
 from geo.legend import CREDITS, SIDE_NAMES, credit_line
 from geo.webmap.payload import (
     MAP_DECIMALS,
@@ -99,40 +99,16 @@ def embed_json(data: Any) -> str:
 
 
 def _load_boundaries(border: str, bands_km: Sequence[float]) -> dict[str, Any]:
-    """Read provinces, countries, the border line and the corridors, skipping what is missing."""
-    out: dict[str, Any] = {}
-    try:
-        from geo.reference import boundaries
-    except ImportError as err:
-        logger.warning("map drawn without boundaries: %s", err)
-        return out
-    for key, call in (
-        ("provinces", lambda: boundaries.provinces()),
-        ("countries", lambda: boundaries.countries()),
-        ("border", lambda: boundaries.border(source=border)),
-    ):
-        try:
-            out[key] = call()
-        except BorderSourceError:
-            raise  # a wrong border name is the user's mistake, not missing data
-        except (OSError, ValueError, KeyError) as err:
-            logger.warning("map drawn without %s: %s", key, err)
-    try:
-        from geo.geodesy.corridor import border_corridor
-    except ImportError as err:
-        logger.warning("map drawn without border corridors: %s", err)
-        return out
-    corridors = []
-    try:
-        for km in bands_km:
-            corridors.append((float(km), border_corridor(km, side=None, border=border)))
-    except BorderSourceError:
-        raise
-    except (OSError, ValueError, KeyError) as err:
-        logger.warning("map drawn without border corridors: %s", err)
-        corridors = []
-    out["corridors"] = corridors
-    return out
+    """Read provinces, countries, the border line and its corridors (bundled data: never optional)."""
+    from geo.geodesy.corridor import border_corridor
+    from geo.reference import boundaries
+
+    return {
+        "provinces": boundaries.provinces(),
+        "countries": boundaries.countries(),
+        "border": boundaries.border(source=border),
+        "corridors": [(float(km), border_corridor(km, side=None, border=border)) for km in bands_km],
+    }
 
 
 # --------------------------------------------------------------------------- folium glue

@@ -99,7 +99,7 @@ def test_rejected_records_are_named_written_and_exit_1(tmp_path: Path, name: str
     n_read = int(result.stdout.split()[1].rstrip(","))
     assert f"read {n_read}, processed {n_read - len(rows)}, rejected {len(rows)}" in result.stdout
     assert f"{len(rows)} of {n_read} records rejected" in result.stderr and "--allow-rejects" in result.stderr
-    # the good records were analysed and written
+    # the good records were analyzed and written
     written = json.loads(out.read_text(encoding="utf-8"))
     assert len(written["features"]) == n_read - len(rows)
     _no_temp_files(tmp_path)

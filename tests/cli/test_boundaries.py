@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli.main import main
+from geo.geodesy import deviation
 from geo.reference import boundaries
 
 # Measured independently for the research brief (mean / 95th percentile / max km vs OSM)
@@ -43,7 +44,7 @@ def test_prints_the_deviation_of_each_alternate(text_output, source):
     assert mean == pytest.approx(expected[0], abs=0.1)
     assert p95 == pytest.approx(expected[1], abs=0.2)
     assert worst == pytest.approx(expected[2], abs=0.2)
-    api = boundaries.border_deviation(source)
+    api = deviation.border_deviation(source)
     assert mean == pytest.approx(api["mean_km"], abs=0.005)
     assert worst == pytest.approx(api["max_km"], abs=0.005)
 

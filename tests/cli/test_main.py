@@ -24,6 +24,14 @@ def test_each_command_has_help():
         assert "Usage: main " + name in result.output or f"Usage: geo {name}" in result.output
 
 
+def test_a_command_that_cannot_import_fails_loudly(monkeypatch):
+    monkeypatch.setitem(COMMANDS, "broken", "geo.cli.no_such_module")
+    for args in (["--help"], ["broken", "--help"]):  # not silently left out of the list
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code != 0, args
+        assert isinstance(result.exception, ModuleNotFoundError), args
+
+
 def test_version():
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0

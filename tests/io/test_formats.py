@@ -1,4 +1,4 @@
-"""geo.io.formats: ACLED and UCDP GED exports read, analysed and mapped end to end.
+"""geo.io.formats: ACLED and UCDP GED exports read, analyzed and mapped end to end.
 
 The samples under tests/data/ have the real column layouts (ACLED: the 31 columns of the
 export tool and API, per the ACLED Codebook; UCDP: the 49 columns of the GED global CSV,

@@ -275,7 +275,7 @@ def test_bad_extension_and_kind_are_user_errors(analysis, tmp_path):
 
 
 def test_bundled_incidents_draw(tmp_path):
-    """The real data: read, analysed, drawn; the two capitals are off the map and noted."""
+    """The real data: read, analyzed, drawn; the two capitals are off the map and noted."""
     import geo
     from geo.datasets import data_path
 
@@ -320,7 +320,7 @@ def test_event_styles_are_colour_blind_safe():
     from geo.legend import OKABE_ITO
 
     assert {s.color for s in EVENT_STYLES.values()} <= set(OKABE_ITO.values())
-    assert len({s.marker for s in EVENT_STYLES.values()}) == len(EVENT_STYLES)  # shape too, not colour alone
+    assert len({s.marker for s in EVENT_STYLES.values()}) == len(EVENT_STYLES)  # shape too, not color alone
 
 
 def test_table_of_kinds_matches_cli():

@@ -136,8 +136,6 @@ def test_unknown_source_names_the_choices():
         boundaries.border("x")
     assert str(info.value) == "unknown border source 'x'; choose one of ['gshhg', 'naturalearth', 'osm']"
     assert isinstance(info.value, GeoValueError) and isinstance(info.value, ValueError)
-    with pytest.raises(BorderSourceError):
-        boundaries.border_deviation("naturalearth", reference="cia")
     assert sorted(boundaries.BORDER_SOURCES) == ["gshhg", "naturalearth", "osm"]
     assert "ODbL" in boundaries.BORDER_SOURCES["osm"]
 
@@ -296,51 +294,6 @@ def test_lengths_agree_with_the_brief(source):
     assert length == pytest.approx(expected, rel=0.02 if source == "osm" else 0.001)
     geod = pyproj.Geod(ellps="WGS84")
     assert length == pytest.approx(geod.geometry_length(boundaries.border(source).geometry.iloc[0]) / 1000)
-
-
-# --------------------------------------------------------------------------- deviation
-
-
-@pytest.mark.parametrize("source", ["naturalearth", "gshhg"])
-def test_deviation_matches_the_independent_measurement(source):
-    dev = boundaries.border_deviation(source)
-    mean, p95, worst = BRIEF_DEVIATION[source]
-    assert dev["mean_km"] == pytest.approx(mean, abs=0.1)
-    assert dev["p95_km"] == pytest.approx(p95, abs=0.2)
-    assert dev["max_km"] == pytest.approx(worst, abs=0.2)
-    assert dev["max_one_way_km"] <= dev["max_km"]
-
-
-def test_deviation_agrees_with_brute_force_geodesics():
-    """Check the fast method against plain GeographicLib on a few points.
-
-    For each point, every vertex of the OSM line within 0.3 degrees, densified to about
-    1 m steps, is measured with GeographicLib; the minimum is the reference distance.
-    """
-    ne = np.asarray(boundaries.border("naturalearth").geometry.iloc[0].coords)
-    osm = np.asarray(boundaries.border("osm").geometry.iloc[0].coords)
-    rng = np.random.default_rng(7)
-    for lon, lat in ne[rng.choice(len(ne), 8, replace=False)]:
-        near = np.flatnonzero((np.abs(osm[:, 0] - lon) < 0.3) & (np.abs(osm[:, 1] - lat) < 0.3))
-        lo, hi = max(near.min() - 1, 0), min(near.max() + 2, len(osm))
-        pts = []
-        for (x1, y1), (x2, y2) in zip(osm[lo:hi - 1], osm[lo + 1:hi]):
-            n = max(int(np.hypot(x2 - x1, y2 - y1) / 1e-5), 1)
-            t = np.arange(n) / n
-            pts.append(np.column_stack([x1 + t * (x2 - x1), y1 + t * (y2 - y1)]))
-        pts = np.vstack(pts)
-        # preselect by planar distance, then GeographicLib on the closest few hundred
-        order = np.argsort(np.hypot((pts[:, 0] - lon) * np.cos(np.radians(lat)), pts[:, 1] - lat))[:300]
-        expected = min(geodesic_km(lat, lon, y, x) for x, y in pts[order])
-        got = boundaries._nearest_km(np.array([[lon, lat]]), osm)[0]
-        assert got == pytest.approx(expected, abs=0.005)
-
-
-def test_border_summary_lists_every_source():
-    table = boundaries.border_summary()
-    assert list(table.index) == ["osm", "gshhg", "naturalearth"]
-    assert np.isnan(table.loc["osm", "mean_km"])
-    assert table.loc["naturalearth", "licence"] == "public domain"
 
 
 # --------------------------------------------------------------------------- provenance

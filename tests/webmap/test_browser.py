@@ -194,16 +194,12 @@ def test_tiles_degrade_gracefully_offline(offline_page: Any, tmp_path: Path) -> 
 
 
 def test_bundled_map_renders_offline(offline_page: Any, tmp_path: Path) -> None:
-    """The real thing: the bundled incidents, analysed, on the bundled boundaries."""
-    pytest.importorskip("geo.analysis.core")
-    pytest.importorskip("geo.reference.boundaries")
+    """The real thing: the bundled incidents, analyzed, on the bundled boundaries."""
     from geo.analysis.core import analyze
     from geo.datasets import data_dir
     from geo.io import read_incidents
 
     source = data_dir() / "incidents.geojson"
-    if not source.exists():
-        pytest.skip("data/incidents.geojson is not there yet")
     result = analyze(read_incidents(source))
     path = webmap.save_map(result, tmp_path / "incidents.html")
     page = open_map(offline_page, path.read_text(encoding="utf-8"), tmp_path, "bundled.html")

@@ -20,6 +20,7 @@ from _helpers import (
 )
 from shapely.geometry import Point
 
+from geo.errors import BorderSourceError
 from geo.webmap import payload as _mapdata
 from geo.webmap import render as webmap
 
@@ -130,8 +131,7 @@ def test_not_a_geodataframe() -> None:
 
 
 def test_unknown_border_source_is_an_error() -> None:
-    pytest.importorskip("geo.reference.boundaries")
-    with pytest.raises(webmap.BorderSourceError):
+    with pytest.raises(BorderSourceError):
         webmap.incident_map(synthetic_incidents(2), border="no-such-border")
 
 

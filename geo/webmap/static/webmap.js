@@ -618,7 +618,7 @@
           shown += g.count[k];
         }
         gridLayer.clearLayers();
-        // colour by count on a log scale between the emptiest and the fullest cell
+        // color by count on a log scale between the emptiest and the fullest cell
         var max = 1, min = Infinity;
         keys.forEach(function (key) { max = Math.max(max, cells[key][2]); min = Math.min(min, cells[key][2]); });
         var logMin = Math.log(min), logSpan = Math.log(max) - logMin || 1;
