@@ -107,14 +107,14 @@ SIDE_COLORS: Mapping[str, str] = MappingProxyType(
 )
 
 
-#: Sequential colours for counts per hexagon or grid cell, fewest to most (ColorBrewer YlOrBr).
+#: Sequential colors for counts per hexagon or grid cell, fewest to most (ColorBrewer YlOrBr).
 COUNT_SCALE: tuple[str, ...] = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04")
-#: Sequential colours for the province shading, fewest to most (ColorBrewer Oranges).
+#: Sequential colors for the province shading, fewest to most (ColorBrewer Oranges).
 PROVINCE_SCALE: tuple[str, ...] = ("#fff5eb", "#fdd9b4", "#fdae6b", "#f16913", "#a63603")
 #: Distance bands along the border in blues, nearest darkest, apart from the province shading.
 BAND_COLORS: tuple[str, ...] = ("#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7")
 
-#: The colours of a map's furniture: lines, fills and tools that are not data categories.
+#: The colors of a map's furniture: lines, fills and tools that are not data categories.
 MAP_COLORS: Mapping[str, str] = MappingProxyType({
     "border": "#c00000",
     "country_line": "#8a8a8a",

@@ -36,18 +36,18 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import geopandas as gpd
 import pandas as pd
 
 from geo import settings
 from geo.errors import GeoValueError
-from geo.legend import CREDITS, SIDE_NAMES, credit_line
+from geo.legend import COUNT_SCALE, CREDITS, MAP_COLORS, SIDE_COLORS, SIDE_NAMES, credit_line
+from geo.webmap.explore import band_order, opening_view, pairs_payload, search_places
+from geo.webmap.outlines import SIMPLIFY_DEG, boundary_payload
 from geo.webmap.payload import (
     MAP_DECIMALS,
-    SIMPLIFY_DEG,
-    boundary_payload,
     date_texts,
     grid_payload,
     incident_points,
@@ -56,16 +56,23 @@ from geo.webmap.payload import (
     type_payload,
 )
 
+if TYPE_CHECKING:
+    import folium
+
 logger = logging.getLogger("geo")
 
-__all__ = ["AGGREGATE_THRESHOLD", "CANVAS_THRESHOLD", "DATA_SOURCES", "MAP_DECIMALS", "SIMPLIFY_DEG",
+__all__ = ["AGGREGATE_THRESHOLD", "DATA_SOURCES", "MAP_DECIMALS", "MARKER_LIMIT", "SIMPLIFY_DEG",
            "embed_json", "incident_map", "save_map"]
 
-#: Above this many incidents the markers are drawn on one canvas instead of as SVG.
-CANVAS_THRESHOLD: int = 2_000
+#: At most this many incidents in view are drawn as markers; more become counts per hexagon.
+MARKER_LIMIT: int = 2_000
 
-#: Above this many incidents the map shows a grid of counts instead of points.
+#: Above this many incidents the page carries a grid of counts per cell and month, not points.
 AGGREGATE_THRESHOLD: int = 250_000
+
+#: Fill opacity of the focus provinces and of the distance bands (the legend's swatches match).
+PROVINCE_OPACITY: float = 0.45
+BAND_OPACITY: float = 0.13
 
 DEFAULT_TITLE = "Border incidents: Balochistan and Sistan and Baluchestan"
 
@@ -174,10 +181,12 @@ def _layers_element(payload: Mapping[str, Any]) -> Any:
             head = "".join((
                 "<title>", html.escape(str(payload.get("title", ""))), "</title>\n",
                 "<style>", _assets.leaflet_css(), "</style>\n",
+                "<style>", _assets.markercluster_css(), "</style>\n",
                 "<style>", _assets.static_text("webmap.css"), "</style>\n",
                 "<script>", _assets.leaflet_js(), "</script>\n",
+                "<script>", _assets.markercluster_js(), "</script>\n",
                 "<script>", _assets.heat_js(), "</script>\n",
-                "<script>", _assets.static_text("webmap.js"), "</script>\n",
+                "<script>", _assets.scripts(), "</script>\n",
             ))
             figure.header.add_child(_raw_element(head), name="geo_assets", index=0)
             blob = f'<script type="application/json" id="{name}_data">{embed_json(payload)}</script>\n'
@@ -238,10 +247,17 @@ def incident_map(
     bands_km: Sequence[float] = settings.DEFAULT_BANDS_KM,
     title: str | None = None,
     boundaries: bool | Mapping[str, Any] = True,
-    canvas_threshold: int = CANVAS_THRESHOLD,
+    pairs: gpd.GeoDataFrame | None = None,
+    marker_limit: int = MARKER_LIMIT,
     aggregate_threshold: int = AGGREGATE_THRESHOLD,
-) -> Any:
+) -> folium.Map:
     """Draw incidents, provinces, the border and its distance bands on an interactive map.
+
+    The page is an offline exploration tool: counts per hexagon where too many incidents
+    are in view, markers (clustered where they overlap) where few are; a time histogram
+    with a brush and playback; filters by event type, side, distance band, actor and
+    fatalities; a linked summary; a search over the bundled gazetteer and the incidents;
+    export of the selection; and the view and filters in the URL hash.
 
     Parameters
     ----------
@@ -249,10 +265,9 @@ def incident_map(
         Incidents, ideally the output of :func:`geo.analyze` (points in EPSG:4326). Missing
         columns and missing values are tolerated: a popup shows what is known.
     tiles : str, optional
-        Web tiles to show under the boundaries, an xyzservices name such as
-        ``"OpenStreetMap.Mapnik"`` or ``"CartoDB.Positron"``. By default there are none and
-        the page makes no network request; with tiles and no network the boundaries and
-        incidents still show on a plain background.
+        Web tiles under the boundaries, an xyzservices name such as ``"OpenStreetMap.Mapnik"``.
+        By default there are none and the page makes no network request; with tiles the
+        tiles are the selected base layer and the country fills turn translucent.
     border : str
         Border source for the border line and the distance corridors.
     bands_km : sequence of float
@@ -263,10 +278,15 @@ def incident_map(
         False draws the incidents only; a mapping with keys ``"provinces"``,
         ``"countries"``, ``"border"`` (GeoDataFrames) and ``"corridors"`` (a list of
         ``(km, polygon)``) replaces the bundled boundaries.
-    canvas_threshold : int
-        Above this many incidents the markers are drawn on a canvas.
+    pairs : geopandas.GeoDataFrame, optional
+        LineStrings (such as cross-border pairs of incidents) drawn as an optional layer,
+        off by default; their other columns show in each arc's tooltip.
+    marker_limit : int
+        At most this many incidents in view are drawn as markers; more become counts per
+        hexagon, so the page never draws more than a few thousand marks at once.
     aggregate_threshold : int
-        Above this many incidents the map shows a grid of counts.
+        Above this many incidents the page carries a grid of counts per cell and month
+        instead of the points (only the time window filters it).
 
     Returns
     -------
@@ -286,55 +306,73 @@ def incident_map(
     if not isinstance(result, gpd.GeoDataFrame):
         msg = f"result must be a GeoDataFrame, not {type(result).__name__}"
         raise GeoValueError(msg)
+    if int(marker_limit) < 1:
+        raise GeoValueError(f"marker_limit must be at least 1, not {marker_limit!r}")
     rows, lon, lat = incident_points(result)
     if len(rows) < len(result):
         logger.warning("%d incidents without coordinates are not on the map", len(result) - len(rows))
-    type_texts = text_values(rows["event_type"]) if "event_type" in rows.columns else [None] * len(rows)
-    styles = type_payload(type_texts)
-
     if boundaries is True:
         context: Mapping[str, Any] = _load_boundaries(border, bands_km)
     elif boundaries is False:
         context = {}
     else:
         context = boundaries
-    payload: dict[str, Any] = boundary_payload(context, rows, lon, lat, bands_km)
-
-    n = len(rows)
-    mode = "grid" if n > aggregate_threshold else "canvas" if n > canvas_threshold else "markers"
-    dates = []
-    if "date" in rows.columns and mode != "grid":
-        dates = sorted(set(date_texts(rows["date"])) - {None})
+    payload = _payload(rows, lon, lat, context, bands_km, aggregate_threshold)
     payload.update({
         "title": title or DEFAULT_TITLE,
         "border_name": border,
-        "mode": mode,
-        "types": [{"name": name, **style} for name, style in styles.items()],
-        "sources": list(DATA_SOURCES),
-        "credit": credit_line(),
-        "sides": dict(SIDE_NAMES),
         "tiles": _tiles(tiles),
+        "pairs": pairs_payload(pairs),
+        "markerLimit": int(marker_limit),
     })
-    if mode == "grid":
-        payload["grid"] = grid_payload(rows, lon, lat)
-        periods = [p for p in payload["grid"]["periods"] if p]
-        first, last = (periods[0], periods[-1]) if periods else (None, None)
-        payload["dateRange"] = None
-        if first is not None and last is not None:
-            end = pd.Period(last, freq="M" if len(last) == 7 else "Y").end_time.date().isoformat()
-            payload["dateRange"] = [(first + "-01-01")[:10], end]
-    else:
-        payload["incidents"] = point_payload(rows, lon, lat, styles)
-        payload["dateRange"] = [dates[0], dates[-1]] if dates else None
-    if "view" not in payload:
-        payload["view"] = [[23.5, 56.0], [32.5, 71.0]]  # the two provinces, roughly
-
-    view = payload["view"]
+    view = payload["view"] or [[23.5, 56.0], [32.5, 71.0]]  # the two provinces, roughly
     center = [(view[0][0] + view[1][0]) / 2, (view[0][1] + view[1][1]) / 2]
     m = _Map.get()(location=center, zoom_start=6, tiles=None, zoom_snap=0.25, zoom_delta=0.5)
     m.add_child(_layers_element(payload), name="geo_layers")
     _assign_ids(m)
     return m
+
+
+def _payload(rows: gpd.GeoDataFrame, lon: Any, lat: Any, context: Mapping[str, Any],
+             bands_km: Sequence[float], aggregate_threshold: int) -> dict[str, Any]:
+    """Everything the page draws, as one JSON-ready dict (see :mod:`geo.webmap.payload`)."""
+    type_texts = text_values(rows["event_type"]) if "event_type" in rows.columns else [None] * len(rows)
+    styles = type_payload(type_texts)
+    payload: dict[str, Any] = boundary_payload(context, rows, lon, lat, bands_km)
+    region = payload.pop("region", None)
+    grid = len(rows) > aggregate_threshold
+    payload.update({
+        "mode": "grid" if grid else "points",
+        "types": [{"name": name, **style} for name, style in styles.items()],
+        "sources": list(DATA_SOURCES),
+        "credit": credit_line(),
+        "sides": dict(SIDE_NAMES),
+        "sideColors": dict(SIDE_COLORS),
+        "colors": dict(MAP_COLORS),
+        "countScale": list(COUNT_SCALE),
+        "provinceOpacity": PROVINCE_OPACITY,
+        "bandOpacity": BAND_OPACITY,
+        "borderTitle": "Iran–Pakistan border",
+        "bands": band_order(rows["distance_band"]) if "distance_band" in rows.columns else [],
+        "places": search_places(region),
+    })
+    opening = opening_view(lon, lat, region)
+    payload["view"] = opening["bounds"]
+    if grid:
+        payload.pop("incidentProvince", None)
+        payload["grid"] = grid_payload(rows, lon, lat)
+        periods = [p for p in payload["grid"]["periods"] if p]
+        payload["dateRange"] = None
+        if periods:
+            end = pd.Period(periods[-1], freq="M" if len(periods[-1]) == 7 else "Y").end_time.date().isoformat()
+            payload["dateRange"] = [(periods[0] + "-01-01")[:10], end]
+        payload["outliers"] = []
+    else:
+        payload["incidents"] = point_payload(rows, lon, lat, styles)
+        payload["outliers"] = opening["outliers"]
+        dates = [d for d in date_texts(rows["date"]) if d] if "date" in rows.columns else []
+        payload["dateRange"] = [min(dates), max(dates)] if dates else None
+    return payload
 
 
 def save_map(result: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: Any) -> Path:

@@ -98,8 +98,10 @@ def test_corridors_become_bands() -> None:
 
 def test_modes_follow_the_thresholds() -> None:
     frame = synthetic_incidents(50)
-    assert embedded_data(render(frame))["mode"] == "markers"
-    assert embedded_data(render(frame, canvas_threshold=10))["mode"] == "canvas"
+    data = embedded_data(render(frame, marker_limit=10))
+    assert data["mode"] == "points" and data["markerLimit"] == 10
+    with pytest.raises(webmap.GeoValueError, match="marker_limit"):
+        render(frame, marker_limit=0)
     grid = embedded_data(render(frame, aggregate_threshold=10))
     assert grid["mode"] == "grid" and "incidents" not in grid
     assert sum(grid["grid"]["count"]) == 50
@@ -139,3 +141,75 @@ def test_exported_lazily_from_geo() -> None:
     import geo
 
     assert geo.incident_map is webmap.incident_map
+
+
+def test_every_style_and_name_comes_from_the_legend() -> None:
+    from geo import legend
+
+    data = embedded_data(render(synthetic_incidents(5)))
+    assert data["colors"] == dict(legend.MAP_COLORS)
+    assert data["countScale"] == list(legend.COUNT_SCALE)
+    assert data["sides"] == dict(legend.SIDE_NAMES) and data["sideColors"] == dict(legend.SIDE_COLORS)
+    assert [b["color"] for b in data["corridors"]] == list(legend.BAND_COLORS[:4])
+    assert data["credit"] == legend.credit_line()
+
+
+def test_scripts_hold_no_colors_of_their_own() -> None:
+    # every color is in the payload (geo.legend): the page's own scripts name none
+    from geo.webmap import assets
+
+    code = assets.scripts()
+    assert not re.findall(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b", code)
+    assert "innerHTML" not in code
+
+
+def test_each_incident_knows_its_province() -> None:
+    frame = synthetic_incidents(30)
+    data = embedded_data(render(frame))
+    names = [f["properties"]["name"] for f in data["provinces"]["features"]]
+    per_incident = [names[k] if k >= 0 else None for k in data["incidentProvince"]]
+    assert per_incident == frame["admin1"].tolist()
+
+
+def test_far_outliers_stay_out_of_the_opening_view() -> None:
+    frame = synthetic_incidents(6)
+    frame.loc[frame.index[2], "geometry"] = Point(73.04329, 33.72148)  # Islamabad
+    data = embedded_data(render(frame))
+    assert data["outliers"] == [2]
+    (south, west), (north, east) = data["view"]
+    assert east < 70 and north < 33
+    inside = frame.drop(index=frame.index[2])
+    assert west <= inside.geometry.x.min() and east >= inside.geometry.x.max()
+
+
+def test_bands_are_in_distance_order_and_places_are_searchable() -> None:
+    frame = synthetic_incidents(8)
+    frame["distance_band"] = ["50–100 km", "0–10 km", "10–25 km", None] * 2
+    data = embedded_data(render(frame))
+    assert data["bands"] == ["0–10 km", "10–25 km", "50–100 km"]
+    panjgur = [p for p in data["places"] if p[0] == "Panjgur"]
+    assert panjgur and abs(panjgur[0][3] - 26.96) < 0.1 and abs(panjgur[0][4] - 64.09) < 0.1
+
+
+def test_export_columns_follow_the_input_order() -> None:
+    frame = synthetic_incidents(4)
+    data = embedded_data(render(frame))
+    columns = data["incidents"]["columns"]
+    assert columns == [c for c in frame.columns if c in columns]
+    for name in ("id", "date", "event_type", "border_distance_km", "border_side", "distance_band", "sources"):
+        assert name in columns
+
+
+def test_pairs_become_an_optional_layer() -> None:
+    from shapely.geometry import LineString
+
+    pairs = gpd.GeoDataFrame(
+        {"a": ["x1"], "b": ["<script>y</script>"], "km": [41.25]},
+        geometry=[LineString([(62.0, 27.0), (62.9, 27.3)])], crs="EPSG:4326",
+    )
+    data = embedded_data(render(synthetic_incidents(3), pairs=pairs))
+    assert data["pairs"]["fields"] == ["a", "b", "km"]
+    assert data["pairs"]["lines"] == [[[[[27.0, 62.0], [27.3, 62.9]]], ["x1", "<script>y</script>", "41.25"]]]
+    assert embedded_data(render(synthetic_incidents(3)))["pairs"] is None
+    with pytest.raises(webmap.GeoValueError, match="LineStrings"):
+        render(synthetic_incidents(3), pairs=synthetic_incidents(2))
