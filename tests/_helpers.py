@@ -184,8 +184,16 @@ def render(frame: gpd.GeoDataFrame, **kwargs) -> str:
 
 
 def embedded_data(html: str) -> dict:
+    """The map's data blob: JSON, or gzip in base64 for large maps."""
     match = re.search(r'<script type="application/json" id="[\w-]+">(.*?)</script>', html, re.DOTALL)
-    assert match is not None
+    if match is None:
+        import base64
+        import gzip
+
+        match = re.search(r'<script type="application/octet-stream" data-encoding="gzip-base64" id="[\w-]+">'
+                          r"([A-Za-z0-9+/=]*)</script>", html)
+        assert match is not None
+        return json.loads(gzip.decompress(base64.b64decode(match.group(1))))
     return json.loads(match.group(1))
 
 

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from geo import settings
 from geo.cli._common import finish, load_incidents, reading_options
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+def read_pairs(path: str) -> gpd.GeoDataFrame:
+    """Read a file of LineStrings for the pairs layer, with a one-line error on a bad file."""
+    import geopandas as gpd
+
+    from geo.errors import GeoValueError
+
+    try:
+        frame = gpd.read_parquet(path) if path.endswith(".parquet") else gpd.read_file(path)
+    except Exception as err:  # noqa: BLE001 - any reader failure becomes one line naming the file
+        msg = f"cannot read the pairs file {path!r}: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+        raise GeoValueError(msg) from None
+    return frame
 
 
 @click.command(name="map")
@@ -19,10 +38,21 @@ from geo.cli._common import finish, load_incidents, reading_options
     help="Web tiles under the boundaries, such as OpenStreetMap.Mapnik (needs a network "
     "to show; by default the map has no tiles and makes no request).",
 )
+@click.option("--tiles-key", default=None, metavar="KEY",
+              help="Access key for tiles that need one (else the environment variable GEO_TILES_KEY); "
+              "it is written into the page.")
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
 @click.option("--title", default=None, help="Title shown on the map.")
+@click.option("--pairs", "pairs_path", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="LineStrings (GeoJSON, GeoPackage or GeoParquet), such as cross-border pairs of "
+              "incidents, drawn as an optional layer that is off by default.")
+@click.option("--province-shading", type=click.Choice(["density", "count"]), default="density", show_default=True,
+              help="Shade the two provinces by incidents per 10,000 km² or by raw counts.")
+@click.option("--marker-limit", type=click.IntRange(min=1), default=2_000, show_default=True,
+              help="At most this many incidents in view are markers; more are counts per hexagon.")
 @reading_options
-def cli(input_path: str, output: str, tiles: str | None, border: str, title: str | None,
+def cli(input_path: str, output: str, tiles: str | None, tiles_key: str | None, border: str, title: str | None,
+        pairs_path: str | None, province_shading: str, marker_limit: int,
         allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
     """Write the interactive map of INPUT (GeoJSON, CSV or GeoParquet) to one HTML file.
 
@@ -37,5 +67,7 @@ def cli(input_path: str, output: str, tiles: str | None, border: str, title: str
     from geo.analysis.core import analyzed
 
     frame = analyzed(result.frame, border)
-    path = save_map(frame, output, tiles=tiles, border=border, title=title)
+    pairs = read_pairs(pairs_path) if pairs_path else None
+    path = save_map(frame, output, tiles=tiles, tiles_key=tiles_key, border=border, title=title, pairs=pairs,
+                    province_shading=province_shading, marker_limit=marker_limit)
     finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -160,8 +160,71 @@ def _label_point(geom: Any, view: Any = None, avoid: Any = None) -> list[float] 
     return [round(point.y, 3), round(point.x, 3)]
 
 
+def _round2(x: float) -> float:
+    """``x`` to two significant digits (class breaks a reader can take in)."""
+    if x <= 0:
+        return 0.0
+    return float(round(x, 1 - math.floor(math.log10(x))))
+
+
+def density_classes(max_density: float, n: int = 5) -> list[float]:
+    """Equal-interval class breaks (lower bounds) from 0 to ``max_density``, rounded.
+
+    Equal intervals keep two provinces of similar density apart, where the log classes of
+    counts would put both in the top class.
+
+    Examples
+    --------
+    >>> density_classes(1185.0)
+    [0.0, 240.0, 470.0, 710.0, 950.0]
+    >>> density_classes(0.0)
+    [0.0]
+    """
+    if max_density <= 0:
+        return [0.0]
+    breaks = sorted({_round2(max_density * k / n) for k in range(n)})
+    return breaks
+
+
+def province_areas_km2(provinces: gpd.GeoDataFrame) -> np.ndarray:
+    """Geodesic areas (WGS84) of the provinces in km²."""
+    from geo.geodesy.distance import GEOD
+
+    return np.array([abs(GEOD.geometry_area_perimeter(g)[0]) / 1e6 if g is not None and not g.is_empty else np.nan
+                     for g in provinces.geometry])
+
+
+def _shading(provinces: gpd.GeoDataFrame, counts: np.ndarray, focus: set[str],
+             shading: str) -> tuple[list[str | None], list[dict[str, Any]], str, np.ndarray]:
+    """Fill of each province, the legend's classes and title, and each province's density."""
+    areas = province_areas_km2(provinces)
+    density = np.where(areas > 0, counts / areas * 1e4, 0.0)
+    is_focus = provinces["name"].astype(str).isin(focus).to_numpy()
+    values = density if shading == "density" else counts.astype(float)
+    top = float(values[is_focus].max()) if is_focus.any() else 0.0
+    if shading == "density":
+        breaks: list[float] = density_classes(top)
+        title = "Incidents per 10,000 km²"
+    else:
+        breaks = [float(b) for b in count_classes(int(top))]
+        title = "Incidents per province"
+    fills: list[str | None] = []
+    for k in range(len(provinces)):
+        cls = int(np.searchsorted(breaks, values[k], side="right") - 1)
+        fills.append(_class_color(cls, len(breaks)) if is_focus[k] else None)
+    classes = []
+    for i, b in enumerate(breaks):
+        if shading == "density":
+            label = f"{b:g}–{breaks[i + 1]:g}" if i + 1 < len(breaks) else f"{b:g}–{top:.3g}"
+        else:
+            hi = breaks[i + 1] - 1 if i + 1 < len(breaks) else top
+            label = f"{b:g}" if hi == b else f"{b:g}–{hi:g}"
+        classes.append({"from": b, "label": label, "color": _class_color(i, len(breaks))})
+    return fills, classes, title, density
+
+
 def boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
-                      lat: np.ndarray, bands_km: Sequence[float]) -> dict[str, Any]:
+                      lat: np.ndarray, bands_km: Sequence[float], shading: str = "density") -> dict[str, Any]:
     from shapely.geometry import box
 
     out: dict[str, Any] = {}
@@ -173,13 +236,10 @@ def boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np
         focus = set(_focus_names(provinces))
         counts, fatalities, which = _province_counts(provinces, rows, lon, lat)
         out["incidentProvince"] = which.tolist()
-        max_focus = int(max((c for n, c in zip(provinces["name"], counts) if str(n) in focus), default=0))
-        breaks = count_classes(max_focus)
+        fills, classes, title, density = _shading(provinces, counts, focus, shading)
         features = []
         for k, (_, prov) in enumerate(provinces.iterrows()):
             is_focus = str(prov["name"]) in focus
-            cls = int(np.searchsorted(breaks, counts[k], side="right") - 1)
-            color = _class_color(cls, len(breaks))
             features.append({
                 "type": "Feature",
                 "geometry": _geometry_json(prov.geometry, simplify=SIMPLIFY_DEG, decimals=3),
@@ -190,16 +250,14 @@ def boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np
                     "focus": is_focus,
                     "count": int(counts[k]),
                     "fatalities": int(fatalities[k]),
-                    "fill": color if is_focus else None,
+                    "density": round(float(density[k]), 2),
+                    "fill": fills[k],
                     "label": _label_point(prov.geometry) if is_focus else None,
                 },
             })
         out["provinces"] = {"type": "FeatureCollection", "features": features}
-        out["provinceClasses"] = [
-            {"from": b, "to": (breaks[i + 1] - 1) if i + 1 < len(breaks) else max_focus,
-             "color": _class_color(i, len(breaks))}
-            for i, b in enumerate(breaks)
-        ]
+        out["provinceClasses"] = classes
+        out["provinceTitle"] = title
         focus_rows = provinces[provinces["name"].astype(str).isin(focus)]
         if len(focus_rows):
             region = focus_rows.total_bounds

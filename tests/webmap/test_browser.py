@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 EXPECTED_LAYERS = [
     "Plain background",
     "Countries",
-    "Provinces (shaded by incidents)",
+    "Provinces (incidents per 10,000 km²)",
     "Distance bands along the border",
     "Iran–Pakistan border",
     "Incidents (40)",
@@ -318,7 +318,7 @@ def test_export_gives_the_filtered_rows(offline_page: Any, tmp_path: Path, reali
 
 
 def test_url_hash_round_trips(offline_page: Any, tmp_path: Path, realistic: Any) -> None:
-    frame, html = realistic
+    _, html = realistic
     page = open_map(offline_page, html, tmp_path, "real.html")
     page.locator("[data-geo-filter='event_type'] input[value='Battles']").uncheck()
     page.locator("[data-geo-filter='fatalities']").fill("1")

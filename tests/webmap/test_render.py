@@ -16,6 +16,7 @@ from _helpers import (
     column_values,
     embedded_data,
     render,
+    stand_in_boundaries,
     synthetic_incidents,
 )
 from shapely.geometry import Point
@@ -89,6 +90,21 @@ def test_provinces_are_counted_and_shaded() -> None:
     assert props["Balochistan"]["focus"] and not props["Sindh"]["focus"]
     assert props["Sindh"]["fill"] is None
     assert data["provinceClasses"][0]["from"] == 0
+    assert data["provinceTitle"] == "Incidents per 10,000 km²"
+    # densities from geodesic areas, checked against GeographicLib's polygon area
+    from geographiclib.geodesic import Geodesic
+
+    ring = list(stand_in_boundaries()["provinces"].geometry[0].exterior.coords)
+    poly = Geodesic.WGS84.Polygon()
+    for x, y in ring[:-1]:
+        poly.AddPoint(y, x)
+    area_km2 = abs(poly.Compute()[2]) / 1e6
+    expected = props["Balochistan"]["count"] / area_km2 * 1e4
+    assert props["Balochistan"]["density"] == pytest.approx(expected, abs=0.01)
+    counts = embedded_data(render(frame, province_shading="count"))
+    assert counts["provinceTitle"] == "Incidents per province"
+    with pytest.raises(webmap.GeoValueError, match="province_shading"):
+        render(frame, province_shading="area")
 
 
 def test_corridors_become_bands() -> None:
@@ -119,6 +135,14 @@ def test_tiles_are_opt_in() -> None:
         render(synthetic_incidents(2), tiles="No such tiles")
     with pytest.raises(webmap.GeoValueError, match="access key"):
         render(synthetic_incidents(2), tiles="Thunderforest.OpenCycleMap")
+    keyed = embedded_data(render(synthetic_incidents(2), tiles="Thunderforest.OpenCycleMap", tiles_key="K3Y"))
+    assert keyed["tiles"]["url"].endswith("?apikey=K3Y")
+
+
+def test_tiles_key_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv(webmap.TILES_KEY_VARIABLE, "ENVKEY")
+    data = embedded_data(render(synthetic_incidents(2), tiles="Thunderforest.OpenCycleMap"))
+    assert data["tiles"]["url"].endswith("?apikey=ENVKEY")
 
 
 def test_save_map_writes_one_file(tmp_path) -> None:
@@ -176,7 +200,7 @@ def test_far_outliers_stay_out_of_the_opening_view() -> None:
     frame.loc[frame.index[2], "geometry"] = Point(73.04329, 33.72148)  # Islamabad
     data = embedded_data(render(frame))
     assert data["outliers"] == [2]
-    (south, west), (north, east) = data["view"]
+    (_, west), (north, east) = data["view"]
     assert east < 70 and north < 33
     inside = frame.drop(index=frame.index[2])
     assert west <= inside.geometry.x.min() and east >= inside.geometry.x.max()

@@ -42,7 +42,8 @@
     box.appendChild(el("strong", null, p.name || "province"));
     if (p.local) { box.appendChild(el("div", "geo-meta", p.local)); }
     if (p.country) { box.appendChild(el("div", "geo-meta", p.country)); }
-    box.appendChild(el("div", null, lib.plural(p.count, "incident", "incidents") + " in all, " +
+    box.appendChild(el("div", null, lib.plural(p.count, "incident", "incidents") + " in all (" +
+      p.density.toLocaleString("en-US") + " per 10,000 km²), " +
       lib.plural(p.fatalities, "fatality", "fatalities") + "; click for the current selection"));
     return box;
   }
@@ -72,7 +73,7 @@
         labels.addLayer(labelTip("geo-province-label", f.properties.label, f.properties.name));
       }
     });
-    ctx.addOverlay("Provinces (shaded by incidents)", L.featureGroup([provinces, labels]), true);
+    ctx.addOverlay("Provinces (" + data.provinceTitle.toLowerCase() + ")", L.featureGroup([provinces, labels]), true);
   }
 
   function corridorsLayer(ctx) {

@@ -161,3 +161,17 @@
 
   G.build = build;
 })(window.geoWebmap);
+/* geoWebmap.load(id): the map's data, from JSON or from gzip in base64 (large maps). */
+(function (G) {
+  "use strict";
+  G.load = function (id) {
+    var node = document.getElementById(id);
+    if (node.getAttribute("data-encoding") !== "gzip-base64") {
+      return Promise.resolve(JSON.parse(node.textContent));
+    }
+    var text = atob(node.textContent), bytes = new Uint8Array(text.length);
+    for (var k = 0; k < text.length; k++) { bytes[k] = text.charCodeAt(k); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  };
+})(window.geoWebmap);

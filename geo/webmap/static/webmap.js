@@ -105,8 +105,8 @@
     }
     div.appendChild(scaleBox);
     if (data.provinceClasses && data.provinceClasses.length > 1) {
-      div.appendChild(el("h2", null, "Incidents per province"));
-      data.provinceClasses.forEach(function (c) { legendItem(div, colorBox(c.color, data.provinceOpacity), rangeLabel(c)); });
+      div.appendChild(el("h2", null, data.provinceTitle));
+      data.provinceClasses.forEach(function (c) { legendItem(div, colorBox(c.color, data.provinceOpacity), c.label); });
     }
     if (data.corridors && data.corridors.length) {
       div.appendChild(el("h2", null, "Distance to the border"));
