@@ -22,6 +22,17 @@
     }
   });
 
+  // a cluster: its number of incidents in a disc of the count scale's color
+  var ClusterIcon = L.DivIcon.extend({
+    createIcon: function () {
+      var div = document.createElement("div");
+      div.appendChild(el("span", null, String(this.options.count)));
+      div.style.background = this.options.color;
+      this._setIconStyles(div, "icon");
+      return div;
+    }
+  });
+
   function Incidents(ctx, store) {
     this.ctx = ctx;
     this.store = store;
@@ -49,13 +60,9 @@
       zoomToBoundsOnClick: true, removeOutsideVisibleBounds: true, clusterPane: "geo-incidents",
       spiderLegPolylineOptions: { weight: 1.5, color: c.marker_line, opacity: 0.6 },
       iconCreateFunction: function (cluster) {
-        var n = cluster.getChildCount(), size = n < 10 ? 30 : n < 100 ? 36 : 42;
-        var div = el("div", "geo-cluster");
-        div.appendChild(el("span", null, String(n)));
-        div.style.background = self.ctx.data.countScale[Math.min(self.ctx.data.countScale.length - 1,
-          Math.floor(Math.log10(n + 1) * 2))];
-        return new (L.DivIcon.extend({ createIcon: function () { return div; } }))({
-          className: "geo-cluster-icon", iconSize: [size, size] });
+        var n = cluster.getChildCount(), size = n < 10 ? 30 : n < 100 ? 36 : 42, scale = self.ctx.data.countScale;
+        return new ClusterIcon({ count: n, iconSize: [size, size], className: "geo-cluster",
+          color: scale[Math.min(scale.length - 1, Math.floor(Math.log10(n + 1) * 2))] });
       }
     });
     group.on("click", function (e) { self.openPopup(e.layer); });

@@ -13,6 +13,19 @@
     table.appendChild(tr);
   }
 
+  // [[title, publisher, date, url], ...] as a numbered list; links only for http(s)
+  function sourceList(sources) {
+    var list = el("ol", "geo-sources");
+    sources.forEach(function (s) {
+      var li = el("li");
+      li.appendChild(link(s[0] || s[3] || "source", s[3]));
+      var meta = [s[1], s[2]].filter(Boolean).join(", ");
+      if (meta) { li.appendChild(el("span", "geo-meta", " — " + meta)); }
+      list.appendChild(li);
+    });
+    return list;
+  }
+
   function incidentPopup(data, cols, i, shared) {
     var box = el("div", "geo-popup");
     var type = data.types[data.incidents.type[i]];
@@ -62,16 +75,7 @@
     var sources = cols.sources(i);
     if (sources && sources.length) {
       box.appendChild(el("div", "geo-popup-sub", "Sources"));
-      var list = el("ol", "geo-sources");
-      sources.forEach(function (s) {
-        var li = el("li");
-        var label = s[0] || s[3] || "source";
-        li.appendChild(link(label, s[3]));
-        var meta = [s[1], s[2]].filter(Boolean).join(", ");
-        if (meta) { li.appendChild(el("span", "geo-meta", " — " + meta)); }
-        list.appendChild(li);
-      });
-      box.appendChild(list);
+      box.appendChild(sourceList(sources));
     }
     var summary = cols.text("summary", i);
     if (summary) { box.appendChild(el("p", "geo-summary", summary)); }

@@ -72,7 +72,7 @@
 
   function heatLayer(ctx, points) {
     if (!L.heatLayer) { return function () {}; }
-    var heat = L.heatLayer([], { radius: 18, blur: 22, minOpacity: 0.25, maxZoom: 9 }), on = false;
+    var heat = L.heatLayer([], { radius: 18, blur: 22, minOpacity: 0.25 }), on = false;
     heat.on("add", function () { on = true; heat.setLatLngs(points()); });
     heat.on("remove", function () { on = false; });
     ctx.addOverlay("Heat map", heat, false);
