@@ -96,10 +96,12 @@
   function wire(ctx, store, incidents, timeControl, refreshHeat, refreshLines) {
     var f = ctx.filter, data = ctx.data, nSides = store.sideValues.length, nBands = data.bands.length;
     var nProv = data.provinces ? data.provinces.features.length : 0, hashTimer = null;
+    if (timeControl) { store.setBins(timeControl.bins.of, timeControl.bins.n); }
     function update(timeOnly) {
       var t0 = performance.now();
-      if (!timeOnly && timeControl) { timeControl.draw(store.timeHistogram(f, 0, timeControl.bins.n, timeControl.bins.of)); }
-      var stats = store.apply(f, nSides, nBands, nProv);
+      var hist = !timeOnly && timeControl ? new Int32Array(timeControl.bins.n) : null;
+      var stats = store.apply(f, nSides, nBands, nProv, hist);
+      if (hist) { timeControl.draw(hist); }
       ctx.stats = stats;
       G.panel.summary(ctx, stats, store.n);
       if (timeControl) { timeControl.status.textContent = stats.shown.toLocaleString("en-US") + " of " + store.n.toLocaleString("en-US") + " incidents shown"; }

@@ -119,7 +119,9 @@
   // f.types, f.sides, f.bands: sets of hidden categories; f.actors: the chosen actors (none = all);
   // f.lo, f.hi: the time window in days (inclusive), null for open; undated incidents show
   // only while there is no time window.
-  Store.prototype.apply = function (f, nSides, nBands, nProv) {
+  // hist (optional): an Int32Array that receives, per time bin (see setBins), the incidents
+  // that pass every filter but time, so the histogram costs no second pass.
+  Store.prototype.apply = function (f, nSides, nBands, nProv, hist) {
     var n = this.n, on = this.on, k;
     var hideType = this.flags(f.types, this.data.types.length, function (t) { return t.name; }, this.data.types);
     var hideSide = this.flags(f.sides, this.sideValues.length, null, this.sideValues);
@@ -136,6 +138,7 @@
       if (ok && b >= 0 && hideBand[b]) { ok = false; }
       if (ok && fmin !== null && !(this.fat[k] >= fmin)) { ok = false; }
       if (ok && pickActor && !(pickActor[this.actors.first[k]] || pickActor[this.actors.second[k]])) { ok = false; }
+      if (ok && hist && this.bin[k] >= 0) { hist[this.bin[k]]++; }
       if (ok && windowed && !(this.day1[k] >= lo && this.day0[k] <= hi)) { ok = false; }
       on[k] = ok ? 1 : 0;
       if (!ok) { continue; }
@@ -163,22 +166,15 @@
     return out;
   };
 
-  // histogram of the incidents that pass every filter but time, in bins of "width" days
-  Store.prototype.timeHistogram = function (f, start, nBins, binOf) {
-    var saved = [f.lo, f.hi];
-    f.lo = null;
-    f.hi = null;
-    var counts = new Int32Array(nBins);
-    this.apply(f, 0, 0, 0);
+  // each incident's time bin, computed once: binOf(day) -> bin, -1 for undated
+  Store.prototype.setBins = function (binOf, nBins) {
+    this.bin = new Int32Array(this.n).fill(-1);
     for (var k = 0; k < this.n; k++) {
-      if (this.on[k] && this.day0[k] === this.day0[k]) {
-        var bin = binOf(this.day0[k]);
-        if (bin >= 0 && bin < nBins) { counts[bin]++; }
+      if (this.day0[k] === this.day0[k]) {
+        var b = binOf(this.day0[k]);
+        this.bin[k] = b >= 0 && b < nBins ? b : -1;
       }
     }
-    f.lo = saved[0];
-    f.hi = saved[1];
-    return counts;
   };
 
   G.Store = Store;
