@@ -86,10 +86,15 @@
     box.appendChild(item);
   }
 
+  // a swatch filled as the layer is drawn: its color at the layer's fill opacity
   function colorBox(color, opacity) {
-    var b = el("span", "geo-legend-box");
-    b.style.background = color;
-    b.style.opacity = String(opacity);
+    var b = el("span", "geo-legend-box"), hex = /^#([0-9a-f]{6})$/i.exec(color);
+    if (hex) {
+      var v = parseInt(hex[1], 16);
+      b.style.background = "rgba(" + (v >> 16) + "," + ((v >> 8) & 255) + "," + (v & 255) + "," + opacity + ")";
+    } else {
+      b.style.background = color;
+    }
     return b;
   }
 
@@ -110,7 +115,11 @@
     }
     if (data.corridors && data.corridors.length) {
       div.appendChild(el("h2", null, "Distance to the border"));
-      data.corridors.forEach(function (b) { legendItem(div, colorBox(b.color, Math.min(1, data.bandOpacity * 3)), b.label); });
+      data.corridors.forEach(function (b) {
+        var swatch = colorBox(b.color, data.bandOpacity);
+        swatch.style.borderColor = b.color;  // the band's outline, as drawn
+        legendItem(div, swatch, b.label);
+      });
     }
     return {
       element: div,
