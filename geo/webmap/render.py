@@ -107,12 +107,29 @@ def embed_json(data: Any) -> str:
     return text
 
 
-def payload_element(payload: Any, element_id: str, compress_above: int | None = None) -> str:
-    """The ``<script>`` element that carries the page's data, never executed as code.
+#: Text columns that a large map loads just after its first frame (popups and export use them).
+LATER_FIELDS: tuple[str, ...] = (
+    "title", "summary", "sub_event_type", "date_precision", "fatalities_note", "injured",
+    "location_variants", "admin2", "geocoding", "admin1_snapped", "admin1_mismatch", "admin1_code",
+    "outside_provinces", "place",
+)
 
-    Up to :data:`COMPRESS_ABOVE` characters it is JSON (escaped by :func:`embed_json`);
-    above, gzip in base64, which the page inflates with the browser's own
-    ``DecompressionStream`` (a 60,000-event export shrinks about sevenfold).
+
+def _packed(data: Any, element_id: str) -> str:
+    text = embed_json(data)
+    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
+    return (f'<script type="application/octet-stream" data-encoding="gzip-base64" id="{element_id}">'
+            f"{packed}</script>\n")
+
+
+def payload_element(payload: Any, element_id: str, compress_above: int | None = None) -> str:
+    """The ``<script>`` elements that carry the page's data, never executed as code.
+
+    Up to :data:`COMPRESS_ABOVE` characters the data are one JSON element (escaped by
+    :func:`embed_json`). Above, they are gzip in base64, which the page inflates with the
+    browser's own ``DecompressionStream`` (a 60,000-event export shrinks about sixfold),
+    in two elements: what the first frame needs, and ``<id>_more`` with the long texts of
+    :data:`LATER_FIELDS` and the sources, read just after the first frame.
 
     Examples
     --------
@@ -125,9 +142,14 @@ def payload_element(payload: Any, element_id: str, compress_above: int | None = 
     text = embed_json(payload)
     if len(text) <= limit:
         return f'<script type="application/json" id="{element_id}">{text}</script>\n'
-    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
-    return (f'<script type="application/octet-stream" data-encoding="gzip-base64" id="{element_id}">'
-            f"{packed}</script>\n")
+    incidents = payload.get("incidents") if isinstance(payload, Mapping) else None
+    if not incidents:
+        return _packed(payload, element_id)
+    first = {k: v for k, v in incidents.items() if k != "sources"}
+    first["text"] = {k: v for k, v in incidents["text"].items() if k not in LATER_FIELDS}
+    later = {"text": {k: v for k, v in incidents["text"].items() if k in LATER_FIELDS},
+             "sources": incidents.get("sources")}
+    return _packed({**payload, "incidents": first}, element_id) + _packed(later, f"{element_id}_more")
 
 
 # ------------------------------------------------------------------------ boundaries
@@ -228,8 +250,7 @@ def _layers_element(payload: Mapping[str, Any]) -> Any:
             ))
             figure.header.add_child(_raw_element(head), name="geo_assets", index=0)
             figure.html.add_child(_raw_element(payload_element(payload, f"{name}_data")), name=name)
-            call = (f"geoWebmap.load(\"{name}_data\").then(function (data) {{ "
-                    f"geoWebmap.build({self._parent.get_name()}, data); }});\n")
+            call = f"geoWebmap.start({self._parent.get_name()}, \"{name}_data\");\n"
             figure.script.add_child(_raw_element(call), name=name)
 
     return _IncidentLayers()

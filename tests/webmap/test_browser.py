@@ -42,6 +42,7 @@ def open_map(offline_page: Any, html: str, tmp_path: Path, name: str = "map.html
     page = offline_page.page
     page.goto(path.as_uri() + hash_)
     page.wait_for_selector("html[data-geo-ready='1']", state="attached", timeout=60_000)
+    page.wait_for_selector("html[data-geo-complete='1']", state="attached", timeout=60_000)
     return page
 
 
@@ -500,3 +501,18 @@ def test_hostile_data_stay_inert_through_every_control(offline_page: Any, tmp_pa
 def test_stand_ins_are_used_here() -> None:
     # guard: the small maps above must not depend on the bundled boundary files
     assert set(stand_in_boundaries()) == {"provinces", "countries", "border", "corridors"}
+
+
+def test_compressed_map_reads_its_texts_after_the_first_frame(offline_page: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(webmap, "COMPRESS_ABOVE", 1_000)
+    frame = synthetic_incidents(40)
+    page = open_map(offline_page, render(frame), tmp_path, "packed.html")
+    assert shown(page) == (40, 40)
+    page.evaluate("window.geoWebmaps[0].openIncident(3)")
+    assert "Summary of incident 3." in page.locator(".leaflet-popup-content").inner_text()
+    with page.expect_download() as info:
+        page.locator("[data-geo-format='csv']").click()
+    table = pd.read_csv(info.value.path())
+    assert table["summary"].tolist() == frame["summary"].tolist()
+    assert offline_page.errors == []
+    assert offline_page.blocked == []

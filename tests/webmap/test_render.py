@@ -237,3 +237,14 @@ def test_pairs_become_an_optional_layer() -> None:
     assert embedded_data(render(synthetic_incidents(3)))["pairs"] is None
     with pytest.raises(webmap.GeoValueError, match="LineStrings"):
         render(synthetic_incidents(3), pairs=synthetic_incidents(2))
+
+
+def test_large_data_travel_compressed_in_two_parts(monkeypatch) -> None:
+    frame = synthetic_incidents(30, hostile=True)
+    plain = embedded_data(render(frame))
+    monkeypatch.setattr(webmap, "COMPRESS_ABOVE", 1_000)
+    html = render(frame)
+    assert '<script type="application/json"' not in html
+    assert html.count('data-encoding="gzip-base64"') == 2 and "_data_more" in html
+    assert "onerror" not in html.split('data-encoding="gzip-base64"')[1]  # base64 only
+    assert embedded_data(html) == plain  # both parts together are the same data

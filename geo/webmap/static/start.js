@@ -161,7 +161,9 @@
 
   G.build = build;
 })(window.geoWebmap);
-/* geoWebmap.load(id): the map's data, from JSON or from gzip in base64 (large maps). */
+/* geoWebmap.load(id): the map's data, from JSON or from gzip in base64 (large maps);
+ * geoWebmap.start(map, id): build the map, then merge the long texts of a large map
+ * (element id + "_more") once the first frame is drawn; html[data-geo-complete] says done. */
 (function (G) {
   "use strict";
   G.load = function (id) {
@@ -173,5 +175,19 @@
     for (var k = 0; k < text.length; k++) { bytes[k] = text.charCodeAt(k); }
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).text().then(JSON.parse);
+  };
+
+  G.start = function (map, id) {
+    return G.load(id).then(function (data) {
+      var api = G.build(map, data), more = document.getElementById(id + "_more");
+      var done = !more ? Promise.resolve() : new Promise(function (resolve) { setTimeout(resolve, 0); })
+        .then(function () { return G.load(id + "_more"); })
+        .then(function (extra) {
+          Object.keys(extra.text).forEach(function (k) { data.incidents.text[k] = extra.text[k]; });
+          if (extra.sources) { data.incidents.sources = extra.sources; }
+        });
+      api.complete = done.then(function () { document.documentElement.setAttribute("data-geo-complete", "1"); });
+      return api;
+    });
   };
 })(window.geoWebmap);

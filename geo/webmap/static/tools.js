@@ -142,7 +142,10 @@
       b.setAttribute("type", "button");
       b.setAttribute("data-geo-format", f[0]);
       b.addEventListener("click", function () {
-        download(exportText(ctx.data, ctx.store, f[0]), "incidents-selection." + f[0], f[2]);
+        // a large map's long texts arrive after the first frame: export once they are in
+        Promise.resolve(ctx.api.complete).then(function () {
+          download(exportText(ctx.data, ctx.store, f[0]), "incidents-selection." + f[0], f[2]);
+        });
       });
       box.appendChild(b);
     });
