@@ -26,7 +26,7 @@
     return box;
   }
 
-  // the top actors, with a box that narrows the list as one types
+  // the top actors, with a box that narrows the list as one types; only the rows shown exist
   function actorGroup(store, chosen, onChange) {
     var box = lib.section("Actor", false, "geo-filter-group");
     var wrap = el("div", "geo-actors");
@@ -36,23 +36,24 @@
     find.setAttribute("placeholder", "find an actor");
     find.setAttribute("aria-label", "find an actor");
     wrap.appendChild(find);
-    var list = el("div", "geo-checks geo-actor-list"), a = store.actors;
+    var list = el("div", "geo-checks geo-actor-list"), a = store.actors, keys = null;
     var order = a.order.filter(function (i) { return a.counts[i] > 0; });
-    var rows = order.map(function (i, rank) {
-      var c = lib.checkbox(a.names[i], a.names[i] + " (" + a.counts[i].toLocaleString("en-US") + ")", !!chosen[a.names[i]]);
-      c.input.addEventListener("change", function () { chosen[a.names[i]] = c.input.checked; onChange(); });
-      c.label.hidden = rank >= TOP_ACTORS;
-      list.appendChild(c.label);
-      return { label: c.label, key: lib.fold(a.names[i]) };
-    });
-    find.addEventListener("input", function () {
-      var q = lib.fold(find.value), shown = 0;
-      rows.forEach(function (r) {
-        var hit = q ? r.key.indexOf(q) >= 0 : true;
-        r.label.hidden = !(hit && shown < TOP_ACTORS);
-        if (!r.label.hidden) { shown++; }
+    function show() {
+      var q = lib.fold(find.value), picked = order.filter(function (i) { return chosen[a.names[i]]; });
+      keys = keys || order.map(function (i) { return lib.fold(a.names[i]); });
+      var rows = picked.slice();
+      for (var r = 0; r < order.length && rows.length < TOP_ACTORS + picked.length; r++) {
+        if (!chosen[a.names[order[r]]] && (!q || keys[r].indexOf(q) >= 0)) { rows.push(order[r]); }
+      }
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      rows.forEach(function (i) {
+        var c = lib.checkbox(a.names[i], a.names[i] + " (" + a.counts[i].toLocaleString("en-US") + ")", !!chosen[a.names[i]]);
+        c.input.addEventListener("change", function () { chosen[a.names[i]] = c.input.checked; onChange(); });
+        list.appendChild(c.label);
       });
-    });
+    }
+    find.addEventListener("input", show);
+    show();
     wrap.appendChild(list);
     box.appendChild(wrap);
     return box;

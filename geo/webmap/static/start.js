@@ -178,8 +178,11 @@
   };
 
   G.start = function (map, id) {
+    var t0 = performance.now();
     return G.load(id).then(function (data) {
-      var api = G.build(map, data), more = document.getElementById(id + "_more");
+      var t1 = performance.now(), api = G.build(map, data), more = document.getElementById(id + "_more");
+      // where the first render goes, in ms since the page's start: for benchmarks
+      api.timings = { scriptStart: t0, dataRead: t1, built: performance.now() };
       var done = !more ? Promise.resolve() : new Promise(function (resolve) { setTimeout(resolve, 0); })
         .then(function () { return G.load(id + "_more"); })
         .then(function (extra) {
