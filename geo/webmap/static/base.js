@@ -1,4 +1,4 @@
-/* geo interactive map, part 1 of 7: helpers shared by every other part.
+/* geo interactive map, helpers shared by every other part.
  *
  * Safety: data reach the page only through textContent, DOM attributes set by
  * setAttribute on elements we create, or escapeHtml() where Leaflet insists on HTML

@@ -1,4 +1,4 @@
-/* geo interactive map, part 5 of 7: the incidents as hexagons of counts or as markers.
+/* geo interactive map, the incidents as hexagons of counts or as markers.
  *
  * At every view the layer counts the filtered incidents in view: up to data.markerLimit
  * they are markers (Leaflet.markercluster groups those that would overlap and spiderfies

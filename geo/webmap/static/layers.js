@@ -1,4 +1,4 @@
-/* geo interactive map, part 3 of 7: one builder per outline layer, and the map tools.
+/* geo interactive map, one builder per outline layer, and the map tools.
  *
  * Each builder takes the map context (ctx: map, data, panes, colors, addOverlay) and adds
  * one layer; colors and names come from the payload (geo.legend), never from here.

@@ -1,4 +1,4 @@
-/* geo interactive map, part 2 of 7: the popup of one incident, written with textContent only. */
+/* geo interactive map, the popup of one incident, written with textContent only. */
 (function (G) {
   "use strict";
   var lib = G.lib, el = lib.el, swatch = lib.swatch, fmtKm = lib.fmtKm, link = lib.link, plural = lib.plural;

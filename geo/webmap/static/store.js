@@ -1,4 +1,4 @@
-/* geo interactive map, part 4 of 7: the incidents as typed columns, and the filter over them.
+/* geo interactive map, the incidents as typed columns, and the filter over them.
  *
  * The payload's columns become typed arrays once; a filter pass is one loop over them that
  * also counts what the summary panel, the time histogram and the provinces need, so an

@@ -3,7 +3,9 @@
  * The parts load in this order: base.js (helpers), popup.js, layers.js (outlines, tools),
  * store.js (typed columns and the filter), incidents.js and hexbin.js (markers or counts
  * per hexagon), grid.js (inputs too large for points), time.js, panel.js, tools.js
- * (search, export, URL hash) and this file. Each builder here adds one layer or control.
+ * (search, export, URL hash), this file (the map's context, base layers, connectors, heat
+ * map, legend), build.js (info box, side panel, layer control, the filter wiring) and
+ * start.js (the entry point, geoWebmap.start). Each builder adds one layer or control.
  */
 (function (G) {
   "use strict";
