@@ -35,6 +35,10 @@ _LAZY = {
     "boundaries": "geo.reference.boundaries",
     "datasets": "geo.datasets",
     "synthetic": "geo.synthetic",
+    "pairs": "geo.analysis.exchanges",
+    "pair_arcs": "geo.analysis.exchanges",
+    "merge": "geo.analysis.matching",
+    "trends": "geo.analysis.band_trends",
 }
 
 __all__ = [  # the lazy names, spelled out (tests/test_architecture.py checks they agree)
@@ -47,6 +51,9 @@ __all__ = [  # the lazy names, spelled out (tests/test_architecture.py checks th
     "datasets",
     "geocode",
     "incident_map",
+    "merge",
+    "pair_arcs",
+    "pairs",
     "plot_distance",
     "plot_overview",
     "plot_timeline",
@@ -54,6 +61,7 @@ __all__ = [  # the lazy names, spelled out (tests/test_architecture.py checks th
     "read_incidents_checked",
     "summarize",
     "synthetic",
+    "trends",
     "write_incidents",
 ]
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,9 +21,47 @@ from pathlib import Path
 
 from geo import settings
 from geo.datasets import data_path
+from geo.files import check_output_dir, replace_dir, staging_dir
 from geo.io import ReadResult
 
 logger = logging.getLogger("geo")
+
+#: What a build writes into its folder, relative to it; the rejects file only when needed.
+ANALYSIS_NAME = "incidents_analysis.geojson"
+BUILD_FILES = (
+    "incidents.html", ANALYSIS_NAME, "incidents_analysis.csv",
+    *(f"figures/{kind}.{ext}" for kind in ("distance", "overview", "timeline") for ext in ("pdf", "png", "svg")),
+)
+# the rejects file (its old name too) and temporary files an interrupted older version left
+_REPLACEABLE = re.compile(r"incidents_analysis(\.geojson)?\.rejects\.csv|(.*/)?\.[^/]+\.tmp")
+
+
+def is_build_output(name: str) -> bool:
+    """True for a file (relative posix path) that ``geo build`` writes into its folder.
+
+    Examples
+    --------
+    >>> is_build_output("figures/overview.png"), is_build_output("notes.txt")
+    (True, False)
+    """
+    return name in BUILD_FILES or _REPLACEABLE.fullmatch(name) is not None
+
+
+def check_out_dir(
+    out_dir: str | os.PathLike[str],
+    *,
+    incidents: str | os.PathLike[str] | None = None,
+    clobber: bool = True,
+) -> Path:
+    """Raise :class:`~geo.errors.OutputPathError` unless a build may replace ``out_dir``.
+
+    The folder is replaced whole, so it must be new, empty or an earlier build's (only
+    :data:`BUILD_FILES` and their rejects file), must not hold ``incidents``, and its
+    parent must be writable; with ``clobber=False`` an earlier build is kept.
+    """
+    inputs = [incidents] if incidents is not None else []
+    return check_output_dir(out_dir, inputs=inputs, clobber=clobber, replaceable=is_build_output,
+                            what="outputs of geo build")
 
 
 @dataclass
@@ -31,6 +71,7 @@ class BuildReport:
     out_dir: Path
     written: list[Path] = field(default_factory=list)
     reading: ReadResult | None = None
+    rejects_path: Path | None = None
 
     @property
     def incidents_read(self) -> int:
@@ -46,12 +87,14 @@ class BuildReport:
 
 
 def _human_size(n_bytes: int) -> str:
-    size = float(n_bytes)
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+    if n_bytes < 1000:
+        return f"{n_bytes} B"
+    size = n_bytes / 1000
+    for unit in ("kB", "MB"):
+        if size < 1000:
+            return f"{size:.1f} {unit}"
         size /= 1000
-    raise AssertionError("unreachable")
+    return f"{size:.1f} GB"
 
 
 @contextmanager
@@ -68,32 +111,43 @@ def build(
     incidents: str | os.PathLike[str] | None = None,
     border: str = settings.DEFAULT_BORDER,
     fix_swapped: bool = False,
+    clobber: bool = True,
 ) -> BuildReport:
     """Analyze the incidents and write the table, the interactive map and the figures.
+
+    Whole or nothing: every file is written into a hidden folder beside ``out_dir``, which
+    takes ``out_dir``'s place (:func:`geo.files.replace_dir`) only when all are written.
+    A failure or an interruption (Ctrl-C, SIGTERM) leaves the previous build exactly as
+    it was. The folder is checked first (:func:`check_out_dir`), before any work.
 
     Parameters
     ----------
     out_dir : path-like
-        Folder for the outputs; created when missing.
+        Folder for the outputs; created when missing, replaced whole when it holds an
+        earlier build.
     incidents : path-like, optional
         Incident file to use instead of the bundled ``data/incidents.geojson``.
     border : str
         Border source, one of ``geo.reference.boundaries.BORDER_SOURCES``.
     fix_swapped : bool
         Swap latitude and longitude where they are evidently swapped.
+    clobber : bool
+        False keeps an earlier build (an :class:`~geo.errors.OutputPathError`).
 
     Returns
     -------
     BuildReport
         The number of incidents read, the files written, and what was rejected
-        (``report.reading.rejects``); the rejected records are left out of the outputs.
+        (``report.reading.rejects``, also in ``incidents_analysis.geojson.rejects.csv``);
+        the rejected records are left out of the outputs.
     """
     from geo.analysis.core import analyze
-    from geo.io import read_incidents_checked, write_incidents
+    from geo.io import read_incidents_checked, write_incidents, write_rejects
 
     out = Path(out_dir)
-    report = BuildReport(out_dir=out)
     source = Path(incidents) if incidents is not None else data_path("incidents.geojson")
+    check_out_dir(out, incidents=incidents, clobber=clobber)
+    report = BuildReport(out_dir=out)
 
     with _step(f"reading {source.name}"):
         report.reading = read_incidents_checked(source, fix_swapped=fix_swapped)
@@ -101,16 +155,24 @@ def build(
 
     with _step(f"measuring {len(frame)} incidents against the {border!r} border"):
         result = analyze(frame, border=border)
-    for name in ("incidents_analysis.geojson", "incidents_analysis.csv"):
-        report.written.append(write_incidents(result, out / name))
 
-    with _step("drawing the interactive map"):
-        from geo.webmap.render import save_map
+    staging = staging_dir(out)
+    try:
+        written = [write_incidents(result, staging / name)
+                   for name in ("incidents_analysis.geojson", "incidents_analysis.csv")]
+        with _step("drawing the interactive map"):
+            from geo.webmap.render import save_map
 
-        report.written.append(save_map(result, out / "incidents.html", border=border))
+            written.append(save_map(result, staging / "incidents.html", border=border))
+        with _step("drawing the report figures"):
+            from geo.plot.api import save_figures
 
-    with _step("drawing the report figures"):
-        from geo.plot.api import save_figures
-
-        report.written.extend(save_figures(result, out / "figures", border=border))
+            written.extend(save_figures(result, staging / "figures", border=border))
+        rejects = write_rejects(report.reading.rejects, staging / ANALYSIS_NAME)
+        replace_dir(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    report.written = [out / path.relative_to(staging) for path in written]
+    report.rejects_path = out / rejects.relative_to(staging) if rejects is not None else None
     return report

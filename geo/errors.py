@@ -7,6 +7,21 @@ that the command line can print it as one line without a traceback.
 from __future__ import annotations
 
 
+def shown_path(path: object, limit: int = 160) -> str:
+    """A path as messages show it: whole, or its start and end when it is very long.
+
+    Examples
+    --------
+    >>> shown_path("b/" * 100 + "x.csv", limit=60)
+    'b/b/b/b/b/…(185 characters)…/b/b/x.csv'
+    """
+    text = str(path)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 40) // 2
+    return f"{text[:keep]}…({len(text) - 2 * keep} characters)…{text[-keep:]}"
+
+
 class GeoError(Exception):
     """Base class of every error caused by the user's input or options."""
 
@@ -48,7 +63,7 @@ class DataError(GeoValueError):
         self.reason = message
         where = []
         if path is not None:
-            where.append(str(path))
+            where.append(shown_path(path))
         if record is not None:
             where.append(f"record {record}")
         if field is not None:
@@ -56,8 +71,29 @@ class DataError(GeoValueError):
         super().__init__(f"{': '.join(where)}: {message}" if where else message)
 
 
+class OutputPathError(GeoValueError):
+    """An output cannot be written where it was asked for; found before the work runs.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong with the path and what to do.
+    path : path-like, optional
+        The output.
+    """
+
+    def __init__(self, reason: str, *, path: object = None) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {shown_path(path)!r}: {reason}" if path is not None else reason)
+
+
 class InputFileError(DataError):
     """A file cannot be found, opened or parsed."""
+
+
+class AccountingError(DataError):
+    """Records were lost between reading and writing: a bug in geo, never the user's doing."""
 
 
 class GeocodeError(GeoValueError):

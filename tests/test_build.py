@@ -50,3 +50,77 @@ def test_committed_maps_are_reproduced(fresh, repo_root):
         if not same:
             differ.append(name)
     assert not differ, f"a fresh `geo build` differs from the committed maps/ in {differ}; run `geo build`"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in _files(folder)}
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_a_failed_build_leaves_the_previous_one_exactly(fresh, tmp_path, monkeypatch):
+    import shutil
+
+    import geo.plot.api
+
+    out = tmp_path / "maps"
+    shutil.copytree(fresh[0], out)
+    before = _digest(out)
+    real = geo.plot.api.save_figures
+
+    def half(result, out_dir, **kwargs):  # the timeline figures never come
+        real(result, out_dir, **kwargs)
+        (Path(out_dir) / "timeline.png").unlink()
+        raise OSError("disk full")
+
+    monkeypatch.setattr(geo.plot.api, "save_figures", half)
+    with pytest.raises(OSError, match="disk full"):
+        build(out, border="naturalearth")
+    assert _digest(out) == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_build_killed_at_random_points_is_never_mixed(fresh, tmp_path):
+    """SIGTERM at random moments: the folder is always the previous build or the new one, whole."""
+    import os
+    import random
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+
+    def start(out: Path, border: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "geo", "-q", "build", "--out", str(out), "--border", border],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    reference = tmp_path / "reference"
+    began = time.monotonic()
+    assert start(reference, "naturalearth").wait() == 0
+    duration = time.monotonic() - began
+    builds = {"osm": _digest(fresh[0]), "naturalearth": _digest(reference)}
+    assert builds["osm"] != builds["naturalearth"]
+
+    out = tmp_path / "maps"
+    shutil.copytree(fresh[0], out)
+    state = "osm"
+    seed = random.randrange(2**32)
+    rng = random.Random(seed)
+    for delay in (rng.uniform(0.2, duration) for _ in range(3)):
+        target = "naturalearth" if state == "osm" else "osm"
+        process = start(out, target)
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=300)
+        now = _digest(out)
+        assert now in (builds[state], builds[target]), f"a mixed folder after {delay:.1f} s (seed {seed})"
+        assert code in (0, 143, -signal.SIGTERM), code  # -15: killed before geo set its handler
+        assert _leftovers(tmp_path) == [], f"temporary files left after {delay:.1f} s (seed {seed})"
+        state = target if now == builds[target] else state

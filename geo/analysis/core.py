@@ -52,6 +52,7 @@ ANALYSIS_COLUMNS = (
     "border_distance_min_km",
     "border_distance_max_km",
     "border_source_spread_km",
+    "analysis_border",
 )
 
 #: ISO3 of the country on each side of the border walked from the tripoint to Gwatar Bay.
@@ -225,9 +226,42 @@ def analyzed(frame: gpd.GeoDataFrame, border: str = settings.DEFAULT_BORDER) -> 
     True
     """
     if set(ANALYSIS_COLUMNS) <= set(frame.columns):
-        return frame
-    logger.info("measuring %d incidents against the %r border", len(frame), border)
+        measured_with = frame["analysis_border"].dropna().unique()
+        if len(frame) == 0 or list(measured_with) == [border]:
+            return frame
+        logger.info("the incidents were measured against the %s border; measuring them against %r",
+                    " and ".join(repr(b) for b in measured_with) or "an unknown", border)
+    else:
+        logger.info("measuring %d incidents against the %r border", len(frame), border)
     return analyze(frame, border=border)
+
+
+def without_analysis(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` without the columns of an earlier analysis, its stated columns kept.
+
+    ``country`` and ``admin1`` as the records state them become ``country_stated`` and
+    ``admin1_stated``. A frame analyzed before (it has ``analysis_border``, or
+    ``admin1_code`` and ``border_distance_km`` from before that column) keeps its stated columns, and its joined ``country`` and ``admin1``
+    go with the other analysis columns, so that analyzing again (against another border,
+    with other bands) replaces the earlier analysis.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> raw = gpd.GeoDataFrame({"admin1": ["Baluchistan"]}, geometry=[Point(63.4, 27.0)], crs="EPSG:4326")
+    >>> once = analyze(raw)
+    >>> list(without_analysis(once).columns)
+    ['admin1_stated', 'geometry']
+    """
+    measured = "analysis_border" in frame.columns or {"admin1_code", "border_distance_km"} <= set(frame.columns)
+    if not measured:
+        frame = frame.rename(columns={c: f"{c}_stated" for c in ("country", "admin1") if c in frame.columns})
+        if frame.columns.duplicated().any():
+            clash = sorted(set(frame.columns[frame.columns.duplicated()]))
+            raise GeoValueError(f"incidents have both {[c.removesuffix('_stated') for c in clash]} and "
+                                f"{clash}, but no other analysis columns; rename one of them")
+    return frame.drop(columns=[c for c in ANALYSIS_COLUMNS if c in frame.columns])
 
 
 def _admin1_mismatch(stated: pd.Series, computed_code: pd.Series) -> pd.Series:
@@ -257,7 +291,8 @@ def analyze(
         Point geometries in any CRS; a Dask frame gives a lazy result computed partition
         by partition (see :mod:`geo.analysis.dask_engine`). An optional ``precision_km`` column gives the radius
         within which each true location lies; ``admin1`` and ``country`` columns, when
-        present, are kept as ``admin1_stated`` and ``country_stated``.
+        present, are kept as ``admin1_stated`` and ``country_stated``. A frame analyzed
+        before is measured afresh: its analysis columns are replaced, its stated ones kept.
     border : str
         Border source, one of ``geo.reference.boundaries.BORDER_SOURCES``.
     bands : sequence of float
@@ -272,7 +307,7 @@ def analyze(
         country on whose side of the line the point lies; ``border_distance_min_km`` and
         ``border_distance_max_km`` the range the distance can take anywhere within
         ``precision_km``; ``border_source_spread_km`` the largest minus the smallest
-        distance over all border sources.
+        distance over all border sources; ``analysis_border`` the border source used.
     """
     from geo.reference.boundaries import BORDER_SOURCES
     from geo.reference.boundaries import border as border_line
@@ -284,10 +319,7 @@ def analyze(
     if incidents.crs is None:
         raise GeoValueError("incidents have no CRS; set one, for example incidents.set_crs('EPSG:4326')")
     frame = incidents.to_crs("EPSG:4326") if not incidents.crs.equals("EPSG:4326") else incidents.copy()
-    for column in ("country", "admin1"):
-        if column in frame.columns:
-            frame = frame.rename(columns={column: f"{column}_stated"})
-    frame = frame.drop(columns=[c for c in ANALYSIS_COLUMNS if c in frame.columns])
+    frame = without_analysis(frame)  # an analyzed file is measured afresh
 
     lon, lat, valid = point_coordinates(frame)  # once, for the join and every border
     admin = _assign_provinces(lon, lat, valid, frame.index, settings.SNAP_KM)
@@ -321,6 +353,7 @@ def analyze(
     stacked = np.column_stack([s.to_numpy(dtype=float) for s in per_source])
     with np.errstate(invalid="ignore"):
         frame["border_source_spread_km"] = stacked.max(axis=1) - stacked.min(axis=1)
+    frame["analysis_border"] = border
     return frame
 
 

@@ -1,19 +1,24 @@
-"""What every command that reads incidents shares: options, reading and the closing report.
+"""What every command that reads incidents shares: options, output checks, reading, the report.
 
-A command reads with :func:`load_incidents`, does its work on ``result.frame``, writes its
-output, then calls :func:`finish`, which writes the rejected records next to the output
-(``OUTPUT.rejects.csv``, the rule of ``geo geocode``), prints ``read N, processed M,
-rejected K`` and exits 1 when something was rejected, unless ``--allow-rejects``::
+A command checks its output with :func:`check_output` before any work (a usage error,
+exit 2, when the path cannot be written or would destroy an input), reads with
+:func:`load_incidents`, does its work on ``result.frame``, writes its output, then calls
+:func:`finish`, which writes the rejected records next to the output
+(``OUTPUT.rejects.csv``: ``out.geojson`` -> ``out.geojson.rejects.csv``), prints ``read N,
+processed M, rejected K`` and exits 1 when something was rejected, unless
+``--allow-rejects``::
 
     @click.command()
     @click.argument("input_path")
     @click.option("-o", "--output", required=True)
     @reading_options
-    def cli(input_path, output, allow_rejects, fix_swapped, input_format):
-        check_output(output)
+    @no_clobber_option
+    def cli(input_path, output, allow_rejects, fix_swapped, input_format, no_clobber):
+        check_output(output, inputs=[input_path], no_clobber=no_clobber)
         result = load_incidents(input_path, fix_swapped, input_format)
-        write_incidents(do_the_work(result.frame), output)
-        finish(result, output, allow_rejects)
+        with keep_existing(no_clobber):
+            write_incidents(do_the_work(result.frame), output)
+            finish(result, output, allow_rejects)
 
 Examples
 --------
@@ -30,13 +35,19 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from geo.errors import DataError
+from geo.errors import DataError, GeoValueError, OutputPathError
+from geo.files import no_clobber as keep_existing
+
+__all__ = [
+    "OUTPUT_KINDS", "SUMMARY_REJECTS_STEM", "check_output", "check_output_folder", "conclude", "finish",
+    "keep_existing", "load_incidents", "no_clobber_option", "reading_options",
+]
 
 logger = logging.getLogger("geo")
 
@@ -44,6 +55,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Warnings printed per run; the rest are counted.
 MAX_WARNINGS = 20
+
+#: The extensions each kind of output takes.
+OUTPUT_KINDS = {
+    "incidents": (".csv", ".geojson", ".json", ".parquet"),
+    "map": (".htm", ".html"),
+    "figure": (".pdf", ".png", ".svg"),
+    "summary": (".csv", ".markdown", ".md", ".txt"),
+}
+
+#: With no output file (a summary on standard output), the rejects go beside INPUT as
+#: ``INPUT.summary.rejects.csv``: no command writes an output ending in ``.summary``, so
+#: this name is no other output's rejects file.
+SUMMARY_REJECTS_STEM = ".summary"
 
 allow_rejects_option = click.option(
     "--allow-rejects", is_flag=True,
@@ -57,6 +81,10 @@ input_format_option = click.option(
     "--input-format", type=click.Choice(["geojson", "csv", "parquet", "acled", "ucdp"]), default=None,
     help="Format of INPUT when its extension does not say (ACLED and UCDP are also recognized by their columns).",
 )
+no_clobber_option = click.option(
+    "--no-clobber", is_flag=True,
+    help="Refuse to replace an existing output or its rejects file (without it, they are replaced atomically).",
+)
 
 
 def reading_options(function: F) -> F:
@@ -64,8 +92,26 @@ def reading_options(function: F) -> F:
     return allow_rejects_option(fix_swapped_option(input_format_option(function)))
 
 
-def check_output(output: str | os.PathLike[str] | None) -> None:
-    """Fail with a usage error (exit 2) on an output extension no writer knows.
+def _usage_error(err: GeoValueError, hint: str) -> click.BadParameter:
+    return click.BadParameter(str(err), param_hint=hint)
+
+
+def check_output(
+    output: str | os.PathLike[str] | None,
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    no_clobber: bool = False,
+    kind: str = "incidents",
+    hint: str = "'-o' / '--output'",
+) -> None:
+    """Fail with a usage error (exit 2) before any work when ``output`` cannot be written.
+
+    The extension must be one of ``OUTPUT_KINDS[kind]``; then
+    :func:`geo.io.writing.check_output` checks the path and its rejects file: not an input,
+    not a folder, not inside a regular file, writable, within the name limits, not named
+    like a rejects file, and with ``no_clobber`` not there yet. With no output (standard
+    output), the rejects file beside the first input must not be an input or a folder
+    (it is written only when something is rejected).
 
     Examples
     --------
@@ -75,15 +121,49 @@ def check_output(output: str | os.PathLike[str] | None) -> None:
     ...
     click.exceptions.BadParameter: cannot write 'out.txt': unknown extension '.txt'; use one of .csv, .geojson, .json, .parquet
     """
-    if output is None:
-        return
-    from geo.errors import GeoValueError
-    from geo.io import output_format
+    from geo.io.writing import check_output as check_paths
+    from geo.io.writing import rejects_path_for
+
+    inputs = [Path(p) for p in inputs]
+    try:
+        if output is None:  # only written when something is rejected: the input's folder may be read-only
+            if inputs:
+                rejects = rejects_path_for(f"{inputs[0]}{SUMMARY_REJECTS_STEM}")
+                if any(os.path.realpath(rejects) == os.path.realpath(p) for p in inputs) or rejects.is_dir():
+                    raise OutputPathError("it is an input or a folder; write the summary with -o", path=rejects)
+                if no_clobber and os.path.lexists(rejects):
+                    raise OutputPathError("it exists and --no-clobber keeps it", path=rejects)
+            return
+        allowed = OUTPUT_KINDS[kind]
+        suffix = Path(output).suffix.lower()
+        if suffix not in allowed:
+            raise GeoValueError(f"cannot write {str(output)!r}: unknown extension {suffix!r}; use one of "
+                                f"{', '.join(allowed)}")
+        check_paths(output, inputs=inputs, clobber=not no_clobber)
+    except GeoValueError as err:
+        raise _usage_error(err, hint) from None
+
+
+def check_output_folder(
+    output: str | os.PathLike[str],
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    no_clobber: bool = False,
+    replaceable: Callable[[str], bool],
+    what: str,
+    hint: str = "'-o' / '--output'",
+) -> None:
+    """Fail with a usage error (exit 2) unless a folder of outputs may be replaced at ``output``.
+
+    See :func:`geo.files.check_output_dir`: the folder is new, empty, or holds only
+    earlier outputs (``replaceable``), holds no input, and its parent can be written.
+    """
+    from geo.files import check_output_dir
 
     try:
-        output_format(output)
-    except GeoValueError as err:
-        raise click.BadParameter(str(err), param_hint="'-o' / '--output'") from None
+        check_output_dir(output, inputs=inputs, clobber=not no_clobber, replaceable=replaceable, what=what)
+    except OutputPathError as err:
+        raise _usage_error(err, hint) from None
 
 
 def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, input_format: str | None = None) -> Any:
@@ -106,6 +186,24 @@ def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, inpu
     return result
 
 
+def conclude(
+    line: str,
+    *,
+    n_rejected: int,
+    n_read: int,
+    rejects_path: Path | None,
+    input_path: str | os.PathLike[str],
+    allow_rejects: bool,
+    err: bool = False,
+) -> None:
+    """Print the closing line; raise :class:`~geo.errors.DataError` (exit 1) on rejects unless allowed."""
+    click.echo(line, err=err)
+    if rejects_path is not None and n_rejected and not allow_rejects:
+        msg = (f"{n_rejected} of {n_read} records rejected (see {rejects_path}); "
+               "fix them or pass --allow-rejects")
+        raise DataError(msg, path=str(input_path))
+
+
 def finish(
     result: Any,
     output: str | os.PathLike[str] | None,
@@ -113,6 +211,7 @@ def finish(
     processed: int | None = None,
     *,
     wrote: str | os.PathLike[str] | None = None,
+    rejects_written: bool = False,
 ) -> Path | None:
     """Write the rejects next to ``output``, print the counts, exit 1 on rejects.
 
@@ -122,8 +221,8 @@ def finish(
         What :func:`load_incidents` returned.
     output : path-like or None
         The command's output; the rejects go to ``OUTPUT.rejects.csv`` beside it. With no
-        output file (a table on standard output) they go beside the input instead, and
-        the counts go to standard error.
+        output file (a table on standard output) they go beside the input instead, as
+        ``INPUT.summary.rejects.csv``, and the counts go to standard error.
     allow_rejects : bool
         When false and something was rejected, raise :class:`~geo.errors.DataError`
         (one line on standard error, exit 1) after everything is written.
@@ -131,22 +230,31 @@ def finish(
         The records the command processed; defaults to the good records read.
     wrote : path-like, optional
         A file to name in the closing line ("; wrote ...").
+    rejects_written : bool
+        The rejects are already in place beside ``output`` (``geo build`` writes them with
+        its other outputs); only report them.
 
     Returns
     -------
     pathlib.Path or None
         The rejects file, or None when nothing was rejected (a stale one is removed).
     """
-    beside = output if output is not None else result.path
-    rejects_path = result.write_rejects(beside)
+    from geo.io.writing import rejects_path_for
+
+    beside = output if output is not None else f"{result.path}{SUMMARY_REJECTS_STEM}"
+    if rejects_written:
+        rejects_path = rejects_path_for(beside) if result.n_rejected else None
+    else:
+        try:
+            rejects_path = result.write_rejects(beside)
+        except OSError as err:  # beside a read-only input (a summary on standard output)
+            raise OutputPathError(f"cannot write the rejected records: {err.strerror or err}",
+                                  path=rejects_path_for(beside)) from None
     line = result.summary(processed)
     if rejects_path is not None:
         line += f" (see {rejects_path})"
     if wrote is not None:
         line += f"; wrote {wrote}"
-    click.echo(line, err=output is None)
-    if rejects_path is not None and not allow_rejects:
-        msg = (f"{result.n_rejected} of {result.n_read} records rejected (see {rejects_path}); "
-               "fix them or pass --allow-rejects")
-        raise DataError(msg, path=str(result.path))
+    conclude(line, n_rejected=result.n_rejected, n_read=result.n_read, rejects_path=rejects_path,
+             input_path=result.path, allow_rejects=allow_rejects, err=output is None)
     return rejects_path

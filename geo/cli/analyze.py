@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import click
 
 from geo import settings
-from geo.cli._common import check_output, finish, load_incidents, reading_options
+from geo.cli._common import (
+    check_output,
+    check_output_folder,
+    finish,
+    keep_existing,
+    load_incidents,
+    no_clobber_option,
+    reading_options,
+)
 
 logger = logging.getLogger("geo")
 
@@ -31,8 +40,8 @@ def parse_bands(value: str) -> tuple[float, ...]:
 @click.option(
     "-o", "--output", required=True, type=click.Path(),
     help="Output file: .geojson, .csv or .parquet (the format follows the extension); "
-    "rejected records go to OUTPUT.rejects.csv beside it. With --engine dask, a folder "
-    "of GeoParquet files, one per partition.",
+    "rejected records go to OUTPUT.rejects.csv beside it (out.geojson.rejects.csv). With "
+    "--engine dask, a folder of GeoParquet files, one per partition.",
 )
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source (see `geo boundaries`).")
 @click.option(
@@ -51,8 +60,10 @@ def parse_bands(value: str) -> tuple[float, ...]:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --engine dask: worker processes of the local cluster; default: one per core.")
 @reading_options
+@no_clobber_option
 def cli(input_path: str, output: str, border: str, bands: str, engine: str, scheduler: str | None,
-        workers: int | None, allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
+        workers: int | None, allow_rejects: bool, fix_swapped: bool, input_format: str | None,
+        no_clobber: bool) -> None:
     """Measure every incident in INPUT against the provinces and the border.
 
     INPUT is GeoJSON, CSV with coordinate columns, an ACLED or UCDP GED export, or
@@ -68,17 +79,25 @@ def cli(input_path: str, output: str, border: str, bands: str, engine: str, sche
     from geo.io import write_incidents
 
     if engine == "dask":
+        check_output_folder(output, inputs=[input_path], no_clobber=no_clobber, what="partitions of an analysis",
+                            replaceable=_is_partition)
         _analyze_on_dask(input_path, output, border, parse_bands(bands), scheduler, workers,
                          fix_swapped or input_format is not None)
         return
     if scheduler is not None or workers is not None:
         raise click.UsageError("--scheduler and --workers need --engine dask")
-    check_output(output)  # fail on a bad extension before any work
+    check_output(output, inputs=[input_path], no_clobber=no_clobber)  # before any work
     edges = parse_bands(bands)
     result = load_incidents(input_path, fix_swapped, input_format)
     measured = analyze(result.frame, border=border, bands=edges)
-    write_incidents(measured, output)
-    finish(result, output, allow_rejects, len(measured), wrote=output)
+    with keep_existing(no_clobber):
+        write_incidents(measured, output)
+        finish(result, output, allow_rejects, len(measured), wrote=output)
+
+
+def _is_partition(name: str) -> bool:
+    """A file the Dask engine writes into its output folder."""
+    return re.fullmatch(r"part\.\d+\.parquet", name) is not None
 
 
 def _analyze_on_dask(input_path: str, output: str, border: str, edges: tuple[float, ...],

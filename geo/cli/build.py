@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from geo import settings
-from geo.cli._common import allow_rejects_option, finish, fix_swapped_option
+from geo.cli._common import allow_rejects_option, finish, fix_swapped_option, no_clobber_option
 
 
 @click.command(name="build")
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False), default=settings.DEFAULT_OUT_DIR,
-    show_default=True, help="Folder for the map, the analysis table and the figures.",
+    show_default=True, help="Folder for the map, the analysis table and the figures; replaced whole, "
+    "so it must be new, empty or an earlier build.",
 )
 @click.option(
     "--incidents", type=click.Path(dir_okay=False), default=None,
@@ -20,16 +23,23 @@ from geo.cli._common import allow_rejects_option, finish, fix_swapped_option
 @click.option("--border", default=settings.DEFAULT_BORDER, show_default=True, help="Border source.")
 @allow_rejects_option
 @fix_swapped_option
-def cli(out_dir: str, incidents: str | None, border: str, allow_rejects: bool, fix_swapped: bool) -> None:
+@no_clobber_option
+def cli(out_dir: str, incidents: str | None, border: str, allow_rejects: bool, fix_swapped: bool,
+        no_clobber: bool) -> None:
     """Write the map, the analysis table and the figures for the bundled incidents.
 
+    Every file is written into a hidden folder beside OUT, which replaces OUT only when
+    all are written: a failed or interrupted build leaves the previous one as it was.
     With --incidents, records that cannot be used go with their reasons to
-    OUT/incidents_analysis.rejects.csv and the command exits 1 unless --allow-rejects.
+    OUT/incidents_analysis.geojson.rejects.csv and the command exits 1 unless --allow-rejects.
     """
-    from pathlib import Path
+    from geo.build import ANALYSIS_NAME, build, check_out_dir
+    from geo.errors import OutputPathError
 
-    from geo.build import build
-
-    report = build(out_dir, incidents=incidents, border=border, fix_swapped=fix_swapped)
+    try:
+        check_out_dir(out_dir, incidents=incidents, clobber=not no_clobber)
+    except OutputPathError as err:
+        raise click.BadParameter(str(err), param_hint="'--out'") from None
+    report = build(out_dir, incidents=incidents, border=border, fix_swapped=fix_swapped, clobber=not no_clobber)
     click.echo(report.summary())
-    finish(report.reading, Path(out_dir) / "incidents_analysis.geojson", allow_rejects)
+    finish(report.reading, Path(out_dir) / ANALYSIS_NAME, allow_rejects, rejects_written=True)

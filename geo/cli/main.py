@@ -16,6 +16,7 @@ import click
 
 from geo import __version__
 from geo.errors import GeoError
+from geo.files import Terminated, raise_on_sigterm
 
 # command name -> module holding its ``cli``; listed in the order of a typical session
 COMMANDS = {
@@ -23,6 +24,9 @@ COMMANDS = {
     "geocode": "geo.cli.geocode",
     "analyze": "geo.cli.analyze",
     "summary": "geo.cli.summary",
+    "pairs": "geo.cli.pairs",
+    "merge": "geo.cli.merge",
+    "trends": "geo.cli.trends",
     "map": "geo.cli.map",
     "figure": "geo.cli.figure",
     "boundaries": "geo.cli.boundaries",
@@ -55,6 +59,9 @@ class _GeoGroup(click.Group):
                 traceback.print_exc()
             click.echo(f"geo: error: {err}", err=True)
             ctx.exit(1)
+        except Terminated:
+            click.echo("geo: terminated; no partial output was left behind", err=True)
+            ctx.exit(143)
         except KeyboardInterrupt:
             click.echo("geo: interrupted; no partial output was left behind", err=True)
             ctx.exit(130)
@@ -80,3 +87,4 @@ def main(verbose: int, quiet: int) -> None:
     figures for the bundled incidents into maps/. Every command works offline.
     """
     _configure_logging(verbose, quiet)
+    raise_on_sigterm()  # SIGTERM cleans up like Ctrl-C, then exits 143

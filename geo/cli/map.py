@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 import click
 
 from geo import settings
-from geo.cli._common import finish, load_incidents, reading_options
+from geo.cli._common import (
+    check_output,
+    finish,
+    keep_existing,
+    load_incidents,
+    no_clobber_option,
+    reading_options,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -51,23 +58,25 @@ def read_pairs(path: str) -> gpd.GeoDataFrame:
 @click.option("--marker-limit", type=click.IntRange(min=1), default=2_000, show_default=True,
               help="At most this many incidents in view are markers; more are counts per hexagon.")
 @reading_options
+@no_clobber_option
 def cli(input_path: str, output: str, tiles: str | None, tiles_key: str | None, border: str, title: str | None,
         pairs_path: str | None, province_shading: str, marker_limit: int,
-        allow_rejects: bool, fix_swapped: bool, input_format: str | None) -> None:
+        allow_rejects: bool, fix_swapped: bool, input_format: str | None, no_clobber: bool) -> None:
     """Write the interactive map of INPUT (GeoJSON, CSV or GeoParquet) to one HTML file.
 
     INPUT is analyzed on the fly when it lacks the border-distance columns. The file
     holds every script and style it needs and opens with the network off. Records that
-    cannot be used go with their reasons to OUTPUT.rejects.csv beside the map; the
-    command then exits 1 unless --allow-rejects is given.
+    cannot be used go with their reasons to OUTPUT.rejects.csv beside the map
+    (incidents.html.rejects.csv); the command then exits 1 unless --allow-rejects is given.
     """
+    from geo.analysis.core import analyzed
     from geo.webmap.render import save_map
 
+    check_output(output, inputs=[input_path], no_clobber=no_clobber, kind="map")
     result = load_incidents(input_path, fix_swapped, input_format)
-    from geo.analysis.core import analyzed
-
     frame = analyzed(result.frame, border)
     pairs = read_pairs(pairs_path) if pairs_path else None
-    path = save_map(frame, output, tiles=tiles, tiles_key=tiles_key, border=border, title=title, pairs=pairs,
-                    province_shading=province_shading, marker_limit=marker_limit)
-    finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
+    with keep_existing(no_clobber):
+        path = save_map(frame, output, tiles=tiles, tiles_key=tiles_key, border=border, title=title, pairs=pairs,
+                        province_shading=province_shading, marker_limit=marker_limit)
+        finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")

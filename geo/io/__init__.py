@@ -4,7 +4,8 @@ The modules, in the order data goes through them: :mod:`geo.io.formats` (the inc
 schema and the ACLED and UCDP layouts), :mod:`geo.io.readers` (one reader per container,
 in chunks), :mod:`geo.io.validate` (every record checked, rejects with reasons),
 :mod:`geo.io.reading` (the front: :func:`read_incidents_checked`),
-:mod:`geo.io.writing` (GeoJSON, CSV and GeoParquet out, and the one rejects writer),
+:mod:`geo.io.writing` (GeoJSON, CSV and GeoParquet out, a chunk at a time, with the
+GeoJSON text of :mod:`geo.io.geojson_text`; the output checks; the one rejects writer),
 :mod:`geo.io.geocoding` (place names to points) and :mod:`geo.io.partitioned` (Dask).
 
 Examples
@@ -25,6 +26,8 @@ from geo.io.reading import (
 )
 from geo.io.writing import (
     OUTPUT_FORMATS,
+    IncidentWriter,
+    check_output,
     output_format,
     rejects_path_for,
     to_geojson_text,
@@ -37,8 +40,10 @@ __all__ = [
     "INPUT_FORMATS",
     "OUTPUT_FORMATS",
     "RECORD_UNITS",
+    "IncidentWriter",
     "ReadResult",
     "atomic_write",
+    "check_output",
     "output_format",
     "read_incidents",
     "read_incidents_checked",

@@ -28,18 +28,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.errors import DataError, GeocodeError, InputFileError
 from geo.io import validate
-from geo.io.writing import output_format, write_incidents, write_rejects
+from geo.io.readers import read_csv_table
+from geo.io.writing import check_output, output_format, write_incidents, write_rejects
 from geo.reference import gazetteer
 
 logger = logging.getLogger("geo")
@@ -47,8 +48,6 @@ logger = logging.getLogger("geo")
 #: Columns that ``geocode_table`` puts where the place column stood.
 RESULT_COLUMNS = ("geo_precision", "precision_km", "geocoding")
 
-_INT = re.compile(r"^[+-]?\d+$")
-_FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
 
 
 def geocode(
@@ -120,62 +119,51 @@ def geocode(
     return frame
 
 
-def _decode_column(values: pd.Series) -> pd.Series:
-    """Give a CSV column (all strings) its JSON types: int, float, list/object or str."""
-    filled = values[values != ""]
-    convert: Any = str
-    if filled.empty:
-        convert = str
-    elif filled.str.match(_INT).all():
-        convert = int
-    elif filled.str.match(_FLOAT).all():
-        convert = float
-    elif filled.str.match(r"^\s*[\[{]").all():
-        try:
-            filled.map(json.loads)
-            convert = json.loads
-        except json.JSONDecodeError:
-            convert = str  # not JSON after all: keep the text
-    # object dtype keeps ints as ints next to nulls (a float column would turn 42 into 42.0)
-    return pd.Series(
-        [convert(v) if v != "" else None for v in values], index=values.index, dtype=object
-    )
+@dataclass
+class Records:
+    """A table of records to geocode, as :func:`read_records` read it."""
+
+    frame: pd.DataFrame
+    record: np.ndarray  # per record, its line (CSV, the header being line 1) or position (JSON)
+    odd_rows: pd.DataFrame  # CSV rows with the wrong number of fields, as rejects
+    path: Path
+
+    @property
+    def n_read(self) -> int:
+        """Records in the file, odd rows included."""
+        return len(self.frame) + len(self.odd_rows)
 
 
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_records(path: str | os.PathLike[str]) -> Records:
     """Read records from CSV (UTF-8, header row) or JSON (a list of objects).
 
-    CSV cells are typed per column: a column whose filled cells are all integers becomes
-    int, all numbers float, all JSON arrays or objects (``["a", "b"]``) lists or objects;
-    an empty cell is null. JSON keeps its own types.
-
-    Examples
-    --------
-    >>> from geo.datasets import data_path
-    >>> table = read_table(data_path("incidents.csv"))
-    >>> isinstance(table.loc[0, "location_variants"], list)
-    True
+    CSV goes through the one CSV reader of geo (:func:`geo.io.readers.read_csv_table`):
+    rows with more or fewer fields than the header become rejects with their line, an
+    unclosed quote is an error naming its line, and the columns are typed by
+    :func:`geo.io.readers.infer_text_columns` (whole numbers ``Int64``, numbers ``float``,
+    true/false ``boolean``, JSON arrays and objects lists and dicts; blanks missing). JSON
+    keeps its own types.
     """
     path = Path(path)
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError as err:
+        raise InputFileError(f"cannot read: {err.strerror or err}", path=str(path)) from None
+    if not is_file:
         raise InputFileError("no such file", path=str(path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except pd.errors.EmptyDataError:
-            return pd.DataFrame()
-        except (UnicodeDecodeError, pd.errors.ParserError) as err:
-            raise InputFileError(f"cannot parse CSV: {err}", path=str(path)) from None
-        return pd.DataFrame(
-            {c: _decode_column(raw[c]) for c in raw.columns}, index=raw.index
-        ).astype(object)
+        table = read_csv_table(path)
+        return Records(table.frame, table.lines, table.odd_rows, path)
     if suffix == ".json":
         try:
             document = json.loads(path.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as err:
             msg = f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
             raise InputFileError(msg, path=str(path)) from None
+        except UnicodeDecodeError as err:
+            raise InputFileError(f"not UTF-8 text (byte {err.start} of the file); save it as UTF-8",
+                                 path=str(path)) from None
         if isinstance(document, dict) and isinstance(document.get("records"), list):
             document = document["records"]
         if not isinstance(document, list) or not all(isinstance(r, dict) for r in document):
@@ -183,12 +171,29 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         columns: dict[str, None] = {}
         for record in document:
             columns.update(dict.fromkeys(record))
-        return pd.DataFrame(
-            [[r.get(c) for c in columns] for r in document], columns=list(columns), dtype=object
-        )
+        frame = pd.DataFrame([[r.get(c) for c in columns] for r in document], columns=list(columns), dtype=object)
+        return Records(frame, np.arange(1, len(frame) + 1, dtype=np.int64), validate.empty_rejects(), path)
     raise InputFileError(
         f"unknown input extension {path.suffix!r}; use .csv or .json", path=str(path)
     )
+
+
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The records of a CSV or JSON file, typed as :func:`read_records` types them.
+
+    Examples
+    --------
+    >>> from geo.datasets import data_path
+    >>> table = read_table(data_path("incidents.csv"))
+    >>> isinstance(table.loc[0, "location_variants"], list), str(table["fatalities"].dtype)
+    (True, 'Int64')
+    """
+    return read_records(path).frame
+
+
+def _listed(values: pd.Series) -> list[Any]:
+    """Values as a list, missing ones as None."""
+    return values.astype(object).where(values.notna(), None).tolist()
 
 
 def _describe_match(row: pd.Series) -> str:
@@ -208,12 +213,17 @@ def geocode_table(
     country: str | None = "country",
     admin1: str | None = "admin1",
     source: str = "<table>",
+    record: np.ndarray | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Geocode a table of records by its place column, keeping every other column.
 
     The place column is replaced, where it stood, by ``geo_precision``, ``precision_km``
     and ``geocoding`` (the gazetteer entry matched and its evidence). The country and admin1
     columns, when present, are hints and stay as properties.
+
+    ``record`` gives each row's number in its file for the rejects (what
+    :func:`read_records` read); by default the 1-based position, or the line of a CSV
+    without multi-line values when ``source`` ends in ``.csv``.
 
     Returns
     -------
@@ -242,13 +252,15 @@ def geocode_table(
     hints: dict[str, Any] = {}
     for label, column in (("country", country), ("admin1", admin1)):
         if column is not None and column in table.columns:
-            hints[label] = table[column].tolist()
+            hints[label] = _listed(table[column])
     try:
-        found = gazetteer.lookup(table[place].tolist(), **hints)
+        found = gazetteer.lookup(_listed(table[place]), **hints)
     except GeocodeError as err:
         raise DataError(str(err), path=source) from None
     matched = (found["status"] == "matched").to_numpy()
-    line_offset = 2 if source.lower().endswith(".csv") else 1  # CSV: the header is line 1
+    if record is None:
+        offset = 2 if source.lower().endswith(".csv") else 1  # CSV: the header is line 1
+        record = np.arange(offset, offset + len(table), dtype=np.int64)
 
     position = list(table.columns).index(place)
     kept = [c for c in table.columns if c != place and c not in RESULT_COLUMNS]
@@ -268,7 +280,7 @@ def geocode_table(
     ids = table["id"][~matched].to_numpy(dtype=object) if "id" in table.columns else None
     rejects = pd.DataFrame(
         {
-            "record": [i + line_offset for i in rejected.index],
+            "record": np.asarray(record, dtype=np.int64)[~matched],
             "id": ids if ids is not None else [None] * len(rejected),
             "field": place,
             "reason": rejected["reason"].tolist(),
@@ -288,16 +300,17 @@ class GeocodeReport:
     rejected: int
     output: Path
     rejects_path: Path | None
+    input: Path | None = None
 
     def summary(self) -> str:
-        """Return the line the command prints.
+        """Return the line the command prints, the one of every command.
 
         Examples
         --------
-        >>> GeocodeReport(3, 2, 1, Path("out.geojson"), Path("out.rejects.csv")).summary()
-        'read 3, geocoded 2, rejected 1 (see out.rejects.csv)'
+        >>> GeocodeReport(3, 2, 1, Path("out.geojson"), Path("out.geojson.rejects.csv")).summary()
+        'read 3, processed 2, rejected 1 (see out.geojson.rejects.csv)'
         """
-        text = f"read {self.read}, geocoded {self.geocoded}, rejected {self.rejected}"
+        text = f"read {self.read}, processed {self.geocoded}, rejected {self.rejected}"
         if self.rejects_path is not None:
             text += f" (see {self.rejects_path})"
         return text
@@ -313,9 +326,10 @@ def geocode_file(
 ) -> GeocodeReport:
     """Geocode a CSV or JSON file into GeoJSON, CSV or GeoParquet, rejects alongside.
 
-    The output holds the geocoded records; the rejected ones go to ``OUTPUT.rejects.csv``
-    (a stale rejects file from an earlier run is removed when nothing is rejected). Both
-    are written atomically.
+    The output holds the geocoded records; the rejected ones (names not found without
+    guessing, and CSV rows with the wrong number of fields) go to ``OUTPUT.rejects.csv``
+    (``out.geojson.rejects.csv``; a stale one from an earlier run is removed when nothing
+    is rejected). Both are written atomically, after the output path was checked.
 
     Examples
     --------
@@ -323,16 +337,20 @@ def geocode_file(
     >>> tmp = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (tmp / "in.csv").write_text("id,place,country\\n1,Chah Bahar,IRN\\n2,Chabaher,\\n")
     >>> geocode_file(tmp / "in.csv", tmp / "out.geojson").summary()  # doctest: +ELLIPSIS
-    'read 2, geocoded 1, rejected 1 (see .../out.rejects.csv)'
+    'read 2, processed 1, rejected 1 (see .../out.geojson.rejects.csv)'
     """
     output = Path(output)
     output_format(output)  # fail on a bad extension before any work
-    table = read_table(input)
+    check_output(output, inputs=[input])
+    records = read_records(input)
     geocoded, rejects = geocode_table(
-        table, place=place, country=country, admin1=admin1, source=str(input)
+        records.frame, place=place, country=country, admin1=admin1, source=str(input), record=records.record
     )
+    if len(records.odd_rows):
+        rejects = pd.concat([rejects, records.odd_rows], ignore_index=True)
+        rejects = rejects.sort_values("record", kind="stable").reset_index(drop=True)
     write_incidents(geocoded, output)
     rejects_path = write_rejects(rejects, output)
-    report = GeocodeReport(len(table), len(geocoded), len(rejects), output, rejects_path)
+    report = GeocodeReport(records.n_read, len(geocoded), len(rejects), output, rejects_path, Path(input))
     logger.debug("geocoded %s into %s", input, output)
     return report

@@ -1,19 +1,19 @@
 """Per-format readers behind :func:`geo.io.reading.read_incidents_checked`.
 
 CSV and Parquet are read in chunks of :data:`CHUNK_ROWS` rows with pyarrow, checked and
-typed chunk by chunk, so a large file never sits in memory as Python strings. A CSV that
-pyarrow cannot parse as a regular table (a row with too many or too few fields, stray
-blank lines) is re-read with Python's :mod:`csv` module, which knows each row's line, so
-that the odd rows become rejects rather than a failure. GeoJSON is read whole. Each
+typed chunk by chunk, so a large file never sits in memory as Python strings. CSV text
+comes from :mod:`geo.io.csv_table`, which checks its structure (rows of the wrong width
+become rejects with their line; an unclosed quote is an error naming its line);
+:func:`infer_text_columns` is the one typing of CSV columns. GeoJSON is read whole. Each
 reader yields pieces: records with their record numbers and the problems found so far.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 
 from geo.errors import InputFileError
 from geo.io import formats, validate
+from geo.io.csv_table import IrregularCsv, csv_header, csv_text_chunks
 
 logger = logging.getLogger("geo")
 
@@ -40,8 +40,10 @@ CSV_BLOCK_BYTES: int = 16 * 2**20
 #: Inputs larger than this many bytes log their progress at INFO level.
 LARGE_INPUT_BYTES: int = 64 * 2**20
 
+# numbers as a CSV writes them; "007" and "+5" are text (an id, a code), not 7 and 5
 _INT_TEXT = r"-?(?:0|[1-9]\d*)"
-_FLOAT_TEXT = r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?"
+_FLOAT_TEXT = r"-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_JSON_TEXT = r"\s*[\[{].*"
 
 
 @dataclass
@@ -84,133 +86,13 @@ def _tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, pa
     return Piece(table, lon, lat, record, problems, raw, None, str(lat_col), str(lon_col), layout=layout)
 
 
-def _csv_header(path: Path) -> list[str]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except UnicodeDecodeError as err:
-        raise InputFileError(f"not UTF-8 text (byte {err.start} of the file); save it as UTF-8", path=str(path)) from None
-
-
-class IrregularCsv(Exception):
-    """pyarrow could not read the CSV as a regular table; use the csv module."""
-
-
-def _csv_chunks_fast(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-    """Chunks of a CSV as text columns with their line numbers, read by pyarrow."""
-    import pyarrow.csv as pacsv
-
-    read = pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=True)
-    parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
-                                   strings_can_be_null=True, null_values=[""],
-                                   quoted_strings_can_be_null=True)
-    try:
-        reader = pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
-    except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
-        raise IrregularCsv(str(err)) from None
-    next_line = 2  # the header is line 1
-    position = 0  # records before this chunk: the index is the position in the file
-    batches: list[pa.RecordBatch] = []
-    rows = 0
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            batch = None
-        except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
-            raise IrregularCsv(str(err)) from None
-        if batch is not None:
-            batches.append(batch)
-            rows += batch.num_rows
-        if batches and (batch is None or rows >= CHUNK_ROWS):
-            table = pa.Table.from_batches(batches)
-            batches, rows = [], 0
-            # a quoted value holding line breaks moves every later record down a line
-            breaks = np.zeros(table.num_rows, dtype=np.int64)
-            for column in table.columns:
-                counts = pc.count_substring(column, "\n")
-                if pc.max(counts).as_py():
-                    breaks += counts.fill_null(0).to_numpy(zero_copy_only=False)
-            lines = next_line + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
-            next_line = int(lines[-1] + breaks[-1] + 1) if table.num_rows else next_line
-            frame = table.to_pandas()
-            frame.columns = header
-            frame.index = pd.RangeIndex(position, position + len(frame))
-            position += len(frame)
-            yield frame, lines
-        if batch is None:
-            return
-
-
-def _csv_chunks_slow(path: Path, header: list[str]) -> Iterator[tuple[pd.DataFrame, np.ndarray, pd.DataFrame]]:
-    """Chunks of a CSV read by the csv module: exact lines; rows of the wrong width rejected."""
-    width = len(header)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        end = reader.line_num
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        positions: list[int] = []
-        odd: list[tuple[int, list[str]]] = []
-        position = 0
-        try:
-            for row in reader:
-                start, end = end + 1, reader.line_num
-                if not row:  # a blank line is no record
-                    continue
-                position += 1
-                if len(row) != width:
-                    odd.append((start, row))
-                    continue
-                rows.append(row)
-                lines.append(start)
-                positions.append(position - 1)
-                if len(rows) >= CHUNK_ROWS:
-                    yield (_text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64),
-                           _odd_rows(odd, header, width))
-                    rows, lines, positions, odd = [], [], [], []
-        except UnicodeDecodeError:
-            raise InputFileError(f"not UTF-8 text (near line {end + 1}); save it as UTF-8", path=str(path)) from None
-        except csv.Error as err:
-            raise InputFileError(f"cannot parse CSV at line {reader.line_num}: {err}", path=str(path)) from None
-        yield _text_frame(rows, header, positions), np.asarray(lines, dtype=np.int64), _odd_rows(odd, header, width)
-
-
-def _text_frame(rows: list[list[str]], header: list[str], positions: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=range(len(header)), index=pd.Index(positions, dtype="int64"), dtype="str")
-    frame = frame.mask(frame == "")
-    frame.columns = header
-    return frame
-
-
-def _odd_rows(odd: list[tuple[int, list[str]]], header: list[str], width: int) -> pd.DataFrame:
-    """Rejects for rows with the wrong number of fields, their values under the header."""
-    records = []
-    for line, row in odd:
-        values = {f"{k}_original" if k in validate.REJECT_COLUMNS and k != "id" else k: v
-                  for k, v in zip(header, row, strict=False)}
-        if len(row) > width:
-            values["extra_fields"] = json.dumps(row[width:], ensure_ascii=False)
-        ident = values.pop("id", None) or None
-        records.append({"record": line, "id": ident, "field": "(row)",
-                        "reason": f"{len(row)} fields where the header has {width}", **values})
-    return pd.DataFrame(records)
-
-
 def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow: bool = False) -> Iterator[Piece | pd.DataFrame]:
-    """Pieces of a CSV: pyarrow first; ``slow=True`` reads with the csv module."""
-    header = _csv_header(path)
+    """Pieces of a CSV (and rejects of odd rows): pyarrow first; ``slow=True`` reads with the csv module."""
+    header = csv_header(path)
     if not header:
         return
-    if not slow:
-        for frame, lines in _csv_chunks_fast(path, header):
-            progress.advance(len(frame))
-            yield _tabular_piece(frame, lines, layout, path)
-        return
-    for frame, lines, odd in _csv_chunks_slow(path, header):
-        if len(odd):
+    for frame, lines, odd in csv_text_chunks(path, header, rows=CHUNK_ROWS, block_bytes=CSV_BLOCK_BYTES, slow=slow):
+        if odd is not None and len(odd):
             yield odd
         if len(frame):
             progress.advance(len(frame))
@@ -403,8 +285,38 @@ class Progress:
         self.count = 0
 
 
-def infer_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
-    """Give CSV's other text columns numbers or booleans where every value is one."""
+def _json_cells(values: pd.Series) -> pd.Series | None:
+    """A text column's JSON arrays and objects, decoded; None unless every filled cell is one."""
+    decoded: list[Any] = []
+    for text in values.to_numpy(dtype=object):
+        if not isinstance(text, str):
+            decoded.append(None)
+            continue
+        try:
+            decoded.append(json.loads(text))
+        except json.JSONDecodeError:
+            return None
+    return pd.Series(decoded, index=values.index, dtype=object)
+
+
+def infer_text_columns(frame: pd.DataFrame, skip: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Type a CSV's text columns, except those in ``skip``: the one CSV typing of geo.
+
+    A column whose filled cells are all whole numbers becomes ``Int64`` (beyond 2**53 it
+    stays text), all numbers ``float``, all ``true``/``false`` (any case) ``boolean``,
+    and all JSON arrays or objects lists and dicts. Numbers with a leading zero or a plus
+    sign ("007", "+5") keep the column as text. Blank cells are missing.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"n": ["1", None], "x": ["1.5", "2"], "code": ["007", "12"],
+    ...                       "ok": ["True", "false"], "tags": ['["a"]', None]}, dtype="str")
+    >>> typed = infer_text_columns(table)
+    >>> [str(t) for t in typed.dtypes]
+    ['Int64', 'float64', 'str', 'boolean', 'object']
+    >>> typed["tags"].tolist()
+    [['a'], None]
+    """
     for column in frame.columns:
         if column in skip or frame[column].dtype != "str":
             continue
@@ -416,6 +328,62 @@ def infer_text_columns(frame: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
             frame[column] = numbers.astype("Int64") if numbers.abs().max() < 2**53 else frame[column]
         elif values.str.fullmatch(_FLOAT_TEXT).all():
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-        elif values.isin(["True", "False", "true", "false"]).all():
+        elif values.str.lower().isin(["true", "false"]).all():
             frame[column] = frame[column].str.lower().map({"true": True, "false": False}).astype("boolean")
+        elif values.str.fullmatch(_JSON_TEXT, flags=re.DOTALL).all():
+            decoded = _json_cells(frame[column])
+            if decoded is not None:
+                frame[column] = decoded
     return frame
+
+
+@dataclass
+class CsvTable:
+    """A whole CSV read by :func:`read_csv_table`: typed records, their lines, odd rows."""
+
+    frame: pd.DataFrame  # typed by :func:`infer_text_columns`; index = position in the file
+    lines: np.ndarray  # the line each record starts on (the header is line 1)
+    odd_rows: pd.DataFrame  # rejects for rows with the wrong number of fields
+
+    @property
+    def n_read(self) -> int:
+        """Records in the file, odd rows included."""
+        return len(self.frame) + len(self.odd_rows)
+
+
+def read_csv_table(path: str | Path, *, skip: set[str] | frozenset[str] = frozenset()) -> CsvTable:
+    """Read a whole CSV with the one CSV reader of geo: checked structure, then typed.
+
+    Rows with more or fewer fields than the header are rejects (``record`` = their line,
+    ``field`` = "(row)"), never shifted into other columns; an unclosed quote raises
+    :class:`~geo.errors.InputFileError` naming the line where it opened.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("id,place,note\\n1,Turbat,x\\n2,Turbat,Panjgur,x\\n")
+    >>> table = read_csv_table(path)
+    >>> table.frame["place"].tolist(), table.lines.tolist()
+    (['Turbat'], [2])
+    >>> table.odd_rows[["record", "field", "reason"]].values.tolist()
+    [[3, '(row)', '4 fields where the header has 3']]
+    """
+    path = Path(path)
+    header = csv_header(path)
+    frames, lines, odd = [], [], []
+    if header:
+        try:
+            chunks = list(csv_text_chunks(path, header, rows=CHUNK_ROWS, block_bytes=CSV_BLOCK_BYTES))
+        except IrregularCsv:
+            chunks = list(csv_text_chunks(path, header, rows=CHUNK_ROWS, block_bytes=CSV_BLOCK_BYTES, slow=True))
+        for frame, line, rows in chunks:
+            frames.append(frame)
+            lines.append(line)
+            if rows is not None and len(rows):
+                odd.append(rows)
+    frame = (pd.concat(frames) if frames else
+             pd.DataFrame({c: pd.Series(dtype="str") for c in header}))
+    odd_rows = pd.concat(odd, ignore_index=True) if odd else pd.DataFrame(columns=["record", "id", "field", "reason"])
+    record = np.concatenate(lines) if lines else np.array([], dtype=np.int64)
+    return CsvTable(infer_text_columns(frame, skip), record, odd_rows)

@@ -41,10 +41,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.errors import InputFileError
+from geo.errors import AccountingError, InputFileError
 from geo.io import formats, validate
+from geo.io.csv_table import IrregularCsv
 from geo.io.readers import (
-    IrregularCsv,
     Piece,
     Progress,
     empty_schema_frame,
@@ -157,29 +157,45 @@ def _resolve_format(path: Path, format: str | None) -> tuple[str, str | None]:
 
 
 def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise InputFileError("no such file", path=str(path))
-    if path.is_dir():
-        raise InputFileError("is a folder, not a file", path=str(path))
     try:
+        if not path.exists():
+            raise InputFileError("no such file", path=str(path))
+        if path.is_dir():
+            raise InputFileError("is a folder, not a file", path=str(path))
         with path.open("rb") as handle:
             handle.read(1)
-    except OSError as err:
+    except OSError as err:  # a name too long, a folder without permission, ...
         raise InputFileError(f"cannot read: {err.strerror or err}", path=str(path)) from None
 
 
-def _check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, fix_swapped: bool) -> tuple:
+#: A property of this name would clash with the geometry; it is kept under this name.
+GEOMETRY_PROPERTY = "geometry_original"
+
+
+@dataclass
+class CheckedPieces:
+    """What :func:`check_pieces` gathered from a reader: good records, rejects and notes."""
+
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    lons: list[np.ndarray] = field(default_factory=list)
+    lats: list[np.ndarray] = field(default_factory=list)
+    rejects: list[pd.DataFrame] = field(default_factory=list)
+    notes: validate.Notes = field(default_factory=validate.Notes)
+    crs: Any = None
+    n_read: int = 0
+    layout: str | None = None
+
+
+def check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str, fix_swapped: bool) -> CheckedPieces:
     """Check every piece; collect the good frames, coordinates, rejects and notes."""
-    frames, lons, lats, rejects = [], [], [], []
-    notes = validate.Notes()
-    crs_seen = layout = None
-    n_read = 0
+    state = CheckedPieces()
+    notes = state.notes
     for piece in pieces:
         if isinstance(piece, pd.DataFrame):  # rows the csv module could not use
-            rejects.append(piece)
-            n_read += len(piece)
+            state.rejects.append(piece)
+            state.n_read += len(piece)
             continue
-        n_read += len(piece.table)
+        state.n_read += len(piece.table)
         checked = validate.check_records(
             piece.table, piece.lon, piece.lat, record=piece.record, unit=unit, path=str(path),
             problems=piece.problems, crs=piece.crs, fix_swapped=fix_swapped, original=piece.original,
@@ -194,14 +210,14 @@ def _check_pieces(pieces: Iterator[Piece | pd.DataFrame], path: Path, unit: str,
                 mask = np.array([n == message for n in piece.point_notes])[kept]
                 notes.add(mask, piece.record[kept], "geometry", message)
         notes.merge(checked.notes)
-        if piece.crs is not None and crs_seen is None:
-            crs_seen = piece.crs
-        layout = layout or piece.layout
-        frames.append(checked.frame.assign(_record=piece.record[kept]))
-        lons.append(checked.lon)
-        lats.append(checked.lat)
-        rejects.append(checked.rejects)
-    return frames, lons, lats, rejects, notes, crs_seen, n_read, layout
+        if piece.crs is not None and state.crs is None:
+            state.crs = piece.crs
+        state.layout = state.layout or piece.layout
+        state.frames.append(checked.frame.assign(_record=piece.record[kept]))
+        state.lons.append(checked.lon)
+        state.lats.append(checked.lat)
+        state.rejects.append(checked.rejects)
+    return state
 
 
 def read_incidents_checked(
@@ -253,20 +269,27 @@ def read_incidents_checked(
     reader = {"csv": read_csv_pieces, "geojson": read_geojson_pieces, "parquet": read_parquet_pieces}[container]
 
     try:
-        state = _check_pieces(reader(path, layout, progress), path, unit, fix_swapped)
+        state = check_pieces(reader(path, layout, progress), path, unit, fix_swapped)
     except IrregularCsv as err:
-        # not a regular table for pyarrow (odd rows, blank lines): the csv module knows lines
+        # not a regular table for pyarrow (odd rows, blank lines, an odd quote): the csv module knows lines
         logger.debug("%s: re-reading with the csv module (%s)", path, err)
         progress.restart()
-        state = _check_pieces(read_csv_pieces(path, layout, progress, slow=True), path, unit, fix_swapped)
-    frames, lons, lats, rejects, notes, crs_seen, n_read, found_layout = state
+        state = check_pieces(read_csv_pieces(path, layout, progress, slow=True), path, unit, fix_swapped)
+    rejects, notes, n_read = state.rejects, state.notes, state.n_read
     warnings: list[str] = []
 
-    frame = pd.concat(frames) if frames else empty_schema_frame()
-    lon = np.concatenate(lons) if lons else np.array([], dtype=float)
-    lat = np.concatenate(lats) if lats else np.array([], dtype=float)
+    frame = pd.concat(state.frames) if state.frames else empty_schema_frame()
+    lon = np.concatenate(state.lons) if state.lons else np.array([], dtype=float)
+    lat = np.concatenate(state.lats) if state.lats else np.array([], dtype=float)
     if container == "csv":
         frame = infer_text_columns(frame, set(formats.SCHEMA) | {"_record", "date_end"})
+    if "geometry" in frame.columns:  # a property would vanish under the geometry
+        if GEOMETRY_PROPERTY in frame.columns:
+            raise InputFileError(f"both a 'geometry' and a {GEOMETRY_PROPERTY!r} field besides the locations; "
+                                 "rename one", path=str(path), field="geometry")
+        frame = frame.rename(columns={"geometry": GEOMETRY_PROPERTY})
+        warnings.append(f"{path}: field 'geometry': a field of this name would clash with the location; "
+                        f"kept as {GEOMETRY_PROPERTY!r}")
 
     # duplicate ids can only be seen across the whole file
     record = frame.pop("_record").to_numpy(dtype=np.int64)
@@ -286,17 +309,18 @@ def read_incidents_checked(
                     if all_rejects else validate.empty_rejects())
 
     warnings.extend(notes.render(str(path), unit))
-    if crs_seen is not None:
+    if state.crs is not None:
         import pyproj
 
-        crs = pyproj.CRS.from_user_input(crs_seen)
+        crs = pyproj.CRS.from_user_input(state.crs)
         if not (crs.equals("EPSG:4326") or crs.equals("OGC:CRS84")):
             warnings.insert(0, f"{path}: declared CRS {crs.to_string()} ({crs.name}); reprojected to WGS84 longitude/latitude")
     if n_read == 0:
         warnings.append(f"{path}: no records (empty input); the output will be empty")
     if len(result_frame) + len(reject_table) != n_read:  # the promise every command prints
-        raise AssertionError(f"read {n_read} but kept {len(result_frame)} and rejected {len(reject_table)}")
-    return ReadResult(result_frame, reject_table, warnings, n_read, path, container, layout or found_layout, unit)
+        raise AccountingError(f"read {n_read} records but kept {len(result_frame)} and rejected "
+                              f"{len(reject_table)}; please report this with the file", path=str(path))
+    return ReadResult(result_frame, reject_table, warnings, n_read, path, container, layout or state.layout, unit)
 
 
 def read_incidents(

@@ -35,7 +35,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyproj
 
+from geo.io.dates import (
+    DATE_FORMATS,
+    FIRST_YEAR,
+    date_problems,
+    dates_out_of_range,
+    last_year,
+    parse_dates,
+)
 from geo.io.formats import FLOAT_FIELDS, INTEGER_FIELDS, LIST_FIELDS, SCHEMA
+from geo.io.swaps import STUDY_BBOX, find_swaps
+
+__all__ = [
+    "DATE_FORMATS", "FIRST_YEAR", "LAT_NAMES", "LON_NAMES", "REJECT_COLUMNS", "STUDY_BBOX", "Checked", "Notes",
+    "check_records", "dates_out_of_range", "duplicate_ids", "empty_rejects", "find_coordinate_columns",
+    "join_original", "last_year", "normalize", "parse_coordinates", "parse_dates", "reproject", "to_float",
+]
 
 #: The first columns of every rejects table.
 REJECT_COLUMNS = ("record", "id", "field", "reason")
@@ -43,13 +58,6 @@ REJECT_COLUMNS = ("record", "id", "field", "reason")
 #: Column names recognized as latitude and longitude, in order of preference.
 LAT_NAMES = ("latitude", "lat", "y")
 LON_NAMES = ("longitude", "lon", "lng", "long", "x")
-
-#: The study region (Pakistan, Iran and Afghanistan) as lon/lat bounds, for swap detection.
-STUDY_BBOX = (44.0, 23.5, 78.0, 39.8)
-
-# Date formats tried in turn; ACLED writes both "16 January 2024" and "2024-01-16".
-DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y")  # never 01/02/2024: day or month?
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
 
 # Checks run in a fixed order and a record keeps the reason of the first one it fails:
 # geometry, coordinates (missing, non-numeric, swapped, out of range), then fields in
@@ -59,6 +67,8 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?"
 @dataclass
 class Notes:
     """Warnings about kept records, counted per kind with a few example records.
+
+    A message may hold ``{count}``, which the rendering replaces with the number of records.
 
     Examples
     --------
@@ -98,7 +108,7 @@ class Notes:
             where = ", ".join(f"{unit} {r}" for r in examples)
             if count > len(examples):
                 where += f" and {count - len(examples)} more"
-            lines.append(f"{path}: {where}: field {field_name!r}: {message}")
+            lines.append(f"{path}: {where}: field {field_name!r}: {message.replace('{count}', f'{count:,}')}")
         return lines
 
 
@@ -215,43 +225,11 @@ def reproject(lon: np.ndarray, lat: np.ndarray, crs: Any) -> tuple[np.ndarray, n
     return out_lon, out_lat
 
 
-def _in_bbox(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    west, south, east, north = STUDY_BBOX
-    return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-
-
-def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """ISO dates (text) from ISO or ACLED-style dates, and a mask of unparseable ones.
-
-    ISO values (with or without a time) keep their first ten characters once they are
-    known to be a real date; the others are tried against :data:`DATE_FORMATS` in turn.
-    Missing values stay missing and are not flagged.
-
-    Examples
-    --------
-    >>> iso, bad = parse_dates(pd.Series(["2024-01-16", "16 January 2024", "2019-02-13 00:00:00.000", "2024-02-30", None]))
-    >>> iso.tolist(), bad.tolist()
-    (['2024-01-16', '2024-01-16', '2019-02-13', nan, nan], [False, False, False, True, False])
-    """
-    text = _text(values)
-    out = pd.Series(np.nan, index=values.index, dtype="str")
-    is_iso = text.str.fullmatch(_ISO_DATE).fillna(False).astype(bool).to_numpy()
-    if is_iso.any():
-        head = text[is_iso].str.slice(0, 10)
-        parsed = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
-        out[is_iso] = head.where(parsed.notna()).astype("str")
-    todo = (~is_iso) & text.notna().to_numpy()
-    for fmt in DATE_FORMATS:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        if hit.any():
-            index = parsed.index[hit.to_numpy()]
-            out[index] = parsed[hit].dt.strftime("%Y-%m-%d").astype("str")
-            todo[values.index.get_indexer(index)] = False
-    bad = text.notna().to_numpy() & out.isna().to_numpy()
-    return out, bad
+def _check_dates(values: pd.Series, column: str, problems: pd.DataFrame, expected: str) -> pd.Series:
+    """Parse a date column, noting unparseable dates, impossible times and years out of range."""
+    iso, reason = date_problems(values, expected)
+    _first(problems, reason.notna().to_numpy(), column, reason)
+    return iso
 
 
 def _decode_list(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -311,12 +289,7 @@ def normalize(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
     for column in SCHEMA:
         values = table[column] if column in table.columns else pd.Series(None, index=table.index, dtype=object)
         if column in ("date",):
-            iso, bad = parse_dates(values)
-            if bad.any():
-                reason = "unparseable date " + _text(values).astype(str).map(repr) + \
-                    "; expected YYYY-MM-DD or '16 January 2024'"
-                _first(problems, bad, column, reason)
-            out[column] = iso
+            out[column] = _check_dates(values, column, problems, "; expected YYYY-MM-DD or '16 January 2024'")
         elif column in INTEGER_FIELDS or column in FLOAT_FIELDS:
             numbers, reason = _numbers(values, integer=column in INTEGER_FIELDS)
             _first(problems, reason.notna().to_numpy(), column, reason)
@@ -331,9 +304,7 @@ def normalize(table: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
         if column in out.columns:
             continue
         if column == "date_end":
-            iso, bad = parse_dates(table[column])
-            _first(problems, bad, column, "unparseable date " + _text(table[column]).astype(str).map(repr))
-            out[column] = iso
+            out[column] = _check_dates(table[column], column, problems, "")
         else:
             out[column] = table[column]
     return out
@@ -417,25 +388,24 @@ def check_records(
             bad = problems["reason"].isna().to_numpy() & ~(np.isfinite(lon) & np.isfinite(lat))
             _first(problems, bad, "geometry", f"cannot transform from {crs.to_string()} to WGS84")
 
-    pending = problems["reason"].isna().to_numpy()
-    lat_out = np.abs(lat) > 90
-    lon_out = np.abs(lon) > 180
-    swapped_range = pending & lat_out & (np.abs(lat) <= 180) & (np.abs(lon) <= 90)
-    # A point possible as given but outside the study region, whose swap falls inside it,
-    # is only suspicious when most of the table lies in the region (a global export
-    # legitimately holds points in, say, Ukraine whose swap lands in Iran).
-    possible = pending & ~lat_out & ~lon_out
-    inside = _in_bbox(lon, lat)
-    mostly_regional = possible.any() and inside[possible].mean() >= 0.5
-    swapped_region = possible & ~inside & _in_bbox(lat, lon) if mostly_regional else np.zeros_like(possible)
+    swaps = find_swaps(table, lon, lat, problems["reason"].isna().to_numpy())
+    swapped_range, swapped_region, whole_file = swaps.range, swaps.region, swaps.whole_file
+    field_pair = f"{lat_field}/{lon_field}"
     if fix_swapped:
-        swap = swapped_range | swapped_region
+        swap = swapped_range | swapped_region | whole_file
         lon[swap], lat[swap] = lat[swap], lon[swap].copy()
-        notes.add(swapped_range, record, f"{lat_field}/{lon_field}",
+        notes.add(swapped_range, record, field_pair,
                   "latitude outside -90..90 with a longitude that is a valid latitude; swapped (--fix-swapped)")
-        notes.add(swapped_region, record, f"{lat_field}/{lon_field}",
+        notes.add(swapped_region, record, field_pair,
                   "outside the study region while the swapped point is inside it; swapped (--fix-swapped)")
+        notes.add(whole_file, record, field_pair,
+                  "{count} records lie outside the study region while their swapped points lie inside it: "
+                  "latitude and longitude are the wrong way round in most of the file; swapped (--fix-swapped)")
     else:
+        notes.add(whole_file, record, field_pair,
+                  "{count} records lie outside the study region (Pakistan, Iran, Afghanistan) while their "
+                  "swapped points lie inside it: latitude and longitude look the wrong way round in most of "
+                  "the file; kept as given (--fix-swapped swaps them)")
         reason = _describe(swapped_range, table.index, lambda i: (
             f"latitude {float(lat[i])!r} is outside -90..90 but longitude {float(lon[i])!r} is a valid latitude: "
             "latitude and longitude look swapped; fix the file or rerun with --fix-swapped"))

@@ -2,16 +2,27 @@
 
 The format follows the output's extension (:data:`OUTPUT_FORMATS`); the same records
 always give the same bytes; every file goes through :func:`geo.files.atomic_write`.
+GeoJSON and CSV are written a chunk of :data:`WRITE_CHUNK_ROWS` records at a time, so
+memory does not grow with the output; :class:`IncidentWriter` takes a stream of chunks.
+
+Rejects: the records a command could not use go to ``OUTPUT.rejects.csv``, the output's
+whole name (extension included) followed by ``.rejects.csv`` (:func:`rejects_path_for`):
+``events.geojson`` -> ``events.geojson.rejects.csv``. Different outputs therefore never
+share a rejects file, and :func:`check_output` refuses, before any work, an output that
+is an input, whose rejects file would be an input, or whose name ends in
+``.rejects.csv``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
-import math
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import IO, Any, Self
 
 import geopandas as gpd
 import numpy as np
@@ -19,17 +30,24 @@ import pandas as pd
 import pyarrow as pa
 
 from geo import settings
-from geo.errors import GeoValueError
-from geo.files import atomic_write
+from geo.errors import GeoValueError, OutputPathError
+from geo.files import atomic_write, check_output_path, name_max
+from geo.io import geojson_text
 from geo.io.validate import REJECT_COLUMNS
 
 __all__ = [
-    "OUTPUT_FORMATS", "REJECT_COLUMNS", "cells_for_csv", "output_format", "rejects_path_for",
-    "to_geojson_text", "write_incidents", "write_rejects",
+    "OUTPUT_FORMATS", "REJECTS_SUFFIX", "REJECT_COLUMNS", "IncidentWriter", "cells_for_csv", "check_output",
+    "output_format", "rejects_path_for", "to_geojson_text", "write_incidents", "write_rejects",
 ]
 
 #: Output formats by file extension.
 OUTPUT_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".parquet": "parquet"}
+
+#: What a rejects file's name adds to its output's name.
+REJECTS_SUFFIX = ".rejects.csv"
+
+#: Records encoded and written at a time to GeoJSON and CSV.
+WRITE_CHUNK_ROWS: int = 20_000
 
 
 def output_format(path: str | os.PathLike[str]) -> str:
@@ -50,18 +68,67 @@ def output_format(path: str | os.PathLike[str]) -> str:
 
 
 def rejects_path_for(output: str | os.PathLike[str]) -> Path:
-    """Where the rejects of ``output`` go: ``OUTPUT.rejects.csv``, the extension replaced.
+    """Where the rejects of ``output`` go: ``OUTPUT.rejects.csv``, the extension kept.
 
-    The same rule as ``geo geocode``: ``out.geojson`` -> ``out.rejects.csv``.
+    Keeping the extension means two outputs never share a rejects file: ``events.geojson``
+    and ``events.html`` have ``events.geojson.rejects.csv`` and ``events.html.rejects.csv``.
+    A name too long for the file system to take the suffix (a 250-byte name, say) is cut
+    and followed by ``~`` and 8 hex digits of its SHA-256, so that it still fits and is
+    still its own.
 
     Examples
     --------
     >>> rejects_path_for("maps/out.geojson").as_posix()
-    'maps/out.rejects.csv'
+    'maps/out.geojson.rejects.csv'
     """
     output = Path(output)
-    return output.with_name(f"{output.stem}.rejects.csv")
+    name = f"{output.name}{REJECTS_SUFFIX}"
+    limit = name_max(output.parent)
+    encoded = output.name.encode("utf-8", "surrogateescape")
+    if len(name.encode("utf-8", "surrogateescape")) > limit:  # a long name: shortened, with its hash
+        digest = hashlib.sha256(encoded).hexdigest()[:8]
+        stem = encoded[: limit - len(REJECTS_SUFFIX) - len(digest) - 1].decode("utf-8", "ignore")
+        name = f"{stem}~{digest}{REJECTS_SUFFIX}"
+    return output.with_name(name)
 
+
+def check_output(
+    output: str | os.PathLike[str],
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    clobber: bool = True,
+) -> Path:
+    """Check, before any work, that ``output`` and its rejects file can be written.
+
+    Raises :class:`~geo.errors.OutputPathError` when ``output`` fails
+    :func:`geo.files.check_output_path` (a folder, inside a regular file, not writable,
+    a name over the file system's limit, an input), when its name ends in
+    ``.rejects.csv``, or when its rejects file would be an input or a folder. With ``clobber=False``, an existing output or rejects file is refused.
+
+    Examples
+    --------
+    >>> check_output("out.rejects.csv")
+    Traceback (most recent call last):
+    ...
+    geo.errors.OutputPathError: cannot write 'out.rejects.csv': the name ends in .rejects.csv, which geo keeps for the rejects beside each output; choose another name
+    """
+    path = Path(output)
+    given_inputs = [Path(p) for p in inputs]
+    if path.name.lower().endswith(REJECTS_SUFFIX):
+        raise OutputPathError(f"the name ends in {REJECTS_SUFFIX}, which geo keeps for the rejects beside each "
+                              "output; choose another name", path=output)
+    check_output_path(path, inputs=given_inputs, clobber=clobber)
+    rejects = rejects_path_for(path)
+    for given in given_inputs:
+        if rejects.exists() and given.exists() and os.path.samefile(rejects, given) or (
+                os.path.realpath(rejects) == os.path.realpath(given)):
+            raise OutputPathError(f"its rejects file {str(rejects)!r} is the input, which a run without rejects "
+                                  "would delete; choose another name", path=output)
+    if rejects.is_dir():
+        raise OutputPathError(f"its rejects file {str(rejects)!r} is a folder", path=output)
+    if not clobber and os.path.lexists(rejects):
+        raise OutputPathError(f"its rejects file {str(rejects)!r} exists and --no-clobber keeps it", path=output)
+    return path
 
 
 def cells_for_csv(table: pd.DataFrame) -> pd.DataFrame:
@@ -70,74 +137,164 @@ def cells_for_csv(table: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_list(values.dtype.pyarrow_dtype):
-            out[column] = values.map(lambda v: json.dumps(_json_value(v), ensure_ascii=False), na_action="ignore").astype(object)
+            array = geojson_text.arrow_of(values)
+            text = geojson_text.arrow_json(array, separators=(", ", ": "))
+            if text is not None:  # json.dumps' text, built by pyarrow
+                cells = text.to_numpy(zero_copy_only=False).astype(object)
+                out[column] = pd.Series(cells, index=values.index, dtype=object).where(values.notna().to_numpy())
+            else:
+                out[column] = values.map(lambda v: json.dumps(geojson_text.json_value(v), ensure_ascii=False),
+                                         na_action="ignore").astype(object)
         elif values.dtype == object:
             nested = values.map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray)))
             if nested.any():
                 out[column] = values.map(
-                    lambda v: json.dumps(_json_value(v), ensure_ascii=False)
+                    lambda v: json.dumps(geojson_text.json_value(v), ensure_ascii=False)
                     if isinstance(v, (list, tuple, dict, np.ndarray)) else v
                 )
     return out
-
-
-def _round_coords(obj: Any, decimals: int) -> Any:
-    if isinstance(obj, float):
-        return round(obj, decimals)
-    if isinstance(obj, (list, tuple)):
-        return [_round_coords(v, decimals) for v in obj]
-    return obj
-
-
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, np.ndarray):
-        return [_json_value(v) for v in value.tolist()]
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    return value
 
 
 def to_geojson_text(frame: gpd.GeoDataFrame, decimals: int = settings.COORDINATE_DECIMALS) -> str:
     """Serialise a GeoDataFrame as RFC 7946 GeoJSON text, deterministically.
 
     Coordinates are WGS84 longitude/latitude rounded to ``decimals``; there is no ``crs``
-    member; properties keep the column order.
+    member; properties keep the column order. The text of :func:`write_incidents`.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"id": ["a"]}, geometry=[Point(63.4, 27.0)], crs="EPSG:4326")
+    >>> print(to_geojson_text(frame), end="")
+    {"type":"FeatureCollection","features":[
+    {"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[63.4,27.0]}}
+    ]}
     """
-    if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs("EPSG:4326")
-    geometry_name = frame.geometry.name
-    columns = [c for c in frame.columns if c != geometry_name]
-    features = []
-    for record, geom in zip(
-        frame[columns].itertuples(index=False, name=None), frame.geometry, strict=True
-    ):
-        geometry = None
-        if geom is not None and not geom.is_empty:
-            mapping = geom.__geo_interface__
-            geometry = {"type": mapping["type"], "coordinates": _round_coords(mapping["coordinates"], decimals)}
-        properties = {str(k): _json_value(v) for k, v in zip(columns, record, strict=True)}
-        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    parts = [geojson_text.HEADER]
+    for start in range(0, len(frame), WRITE_CHUNK_ROWS):
+        chunk = frame.iloc[start:start + WRITE_CHUNK_ROWS]
+        parts.append(geojson_text.feature_bytes(chunk, decimals, first=start == 0))
+    parts.append(geojson_text.FOOTER)
+    return b"".join(parts).decode("utf-8")
+
+
+def _csv_table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The CSV cells of ``frame``: its properties, then longitude and latitude of points."""
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    points = frame.geometry
+    is_point = (points.geom_type == "Point").to_numpy()
+    table["longitude"] = np.where(is_point, points.x.where(is_point), np.nan).round(settings.COORDINATE_DECIMALS)
+    table["latitude"] = np.where(is_point, points.y.where(is_point), np.nan).round(settings.COORDINATE_DECIMALS)
+    return cells_for_csv(table)
+
+
+class IncidentWriter:
+    """Write incident records chunk by chunk into one GeoJSON, CSV or GeoParquet file.
+
+    The file is written atomically when the writer closes without an error; the chunks
+    must have the same columns. Memory holds one chunk at a time. :func:`write_incidents`
+    is one frame through this writer (GeoParquet of one frame through GeoPandas).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from shapely.geometry import Point
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "two.csv"
+    >>> with IncidentWriter(out) as writer:
+    ...     for i in range(2):
+    ...         writer.write(gpd.GeoDataFrame({"id": [f"r{i}"]}, geometry=[Point(63, 27 + i)], crs="EPSG:4326"))
+    >>> out.read_text().splitlines()
+    ['id,longitude,latitude', 'r0,63.0,27.0', 'r1,63.0,28.0']
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.format = output_format(self.path)
+        self.records = 0
+        self._columns: list[str] | None = None
+        self._stack = contextlib.ExitStack()
+        self._handle: IO[Any] = self._stack.enter_context(atomic_write(self.path, "wb"))
+        self._parquet: Any = None
+        self._wrote_header = False
+        if self.format == "geojson":
+            self._handle.write(geojson_text.HEADER)
+
+    def write(self, frame: gpd.GeoDataFrame) -> None:
+        """Append the records of ``frame``."""
+        columns = [str(c) for c in frame.columns]
+        if self._columns is None:
+            self._columns = columns
+        elif columns != self._columns:
+            raise GeoValueError(f"a chunk for {str(self.path)!r} has the columns {columns}, not {self._columns}")
+        for start in range(0, len(frame), WRITE_CHUNK_ROWS):
+            self._write_chunk(frame.iloc[start:start + WRITE_CHUNK_ROWS])
+        if not len(frame) and self.format != "geojson" and self.records == 0:
+            self._write_chunk(frame)  # the header of an empty table
+
+    def _write_chunk(self, chunk: gpd.GeoDataFrame) -> None:
+        if self.format == "geojson":
+            self._handle.write(geojson_text.feature_bytes(chunk, settings.COORDINATE_DECIMALS, first=self.records == 0))
+        elif self.format == "csv":
+            text = _csv_table(chunk).to_csv(index=False, header=self.records == 0 and not self._wrote_header,
+                                           lineterminator="\n")
+            self._handle.write(text.encode("utf-8"))
+            self._wrote_header = True
+        else:
+            self._write_parquet(chunk)
+        self.records += len(chunk)
+
+    def _write_parquet(self, chunk: gpd.GeoDataFrame) -> None:
+        import pyarrow.parquet as pq
+        import shapely
+
+        name = chunk.geometry.name
+        table = pa.Table.from_pandas(pd.DataFrame(chunk.drop(columns=name)), preserve_index=False)
+        wkb = shapely.to_wkb(chunk.geometry.to_numpy(), flavor="iso")
+        table = table.append_column(name, pa.array(wkb, pa.binary()))
+        if self._parquet is None:
+            # GeoParquet 1.0 metadata; no bounds or types: the first chunk cannot know the file's
+            crs = chunk.crs.to_json_dict() if chunk.crs is not None else None
+            geo_meta = {"version": "1.0.0", "primary_column": name,
+                        "columns": {name: {"encoding": "WKB", "geometry_types": [], "crs": crs}}}
+            metadata = {**(table.schema.metadata or {}), b"geo": json.dumps(geo_meta).encode()}
+            self._parquet = pq.ParquetWriter(self._handle, table.schema.with_metadata(metadata))
+        self._parquet.write_table(table.cast(self._parquet.schema))
+
+    def close(self) -> None:
+        """Finish the file and put it in place."""
+        self._finish(None, None, None)
+
+    def _finish(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self._handle.closed:
+            return
+        try:
+            if error is None:
+                if self.format == "geojson":
+                    self._handle.write(geojson_text.FOOTER)
+                elif self._parquet is not None:
+                    self._parquet.close()
+                elif self.format == "parquet":  # no records at all
+                    gpd.GeoDataFrame(geometry=[], crs="EPSG:4326").to_parquet(self._handle, index=False)
+        except BaseException as failure:
+            self._stack.__exit__(type(failure), failure, failure.__traceback__)
+            raise
+        self._stack.__exit__(kind, error, tb)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._finish(kind, error, tb)
 
 
 def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
     """Write records as GeoJSON, CSV (with longitude and latitude columns) or GeoParquet.
 
     The format follows the extension; the file is written atomically, and the same
-    records always give the same bytes. In CSV, list fields (``sources``,
-    ``location_variants``) are JSON arrays, which :func:`geo.io.read_incidents` turns back into
-    lists.
+    records always give the same bytes. GeoJSON and CSV are encoded and written a chunk
+    at a time. In CSV, list fields (``sources``, ``location_variants``) are JSON arrays,
+    which :func:`geo.io.read_incidents` turns back into lists.
 
     Examples
     --------
@@ -150,23 +307,12 @@ def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Pa
     True
     """
     path = Path(path)
-    fmt = output_format(path)
-    if fmt == "geojson":
-        text = to_geojson_text(frame)
-        with atomic_write(path) as handle:
-            handle.write(text)
-    elif fmt == "csv":
-        table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        points = frame.geometry
-        is_point = points.geom_type == "Point"
-        table["longitude"] = np.where(is_point, points.x.where(is_point), np.nan).round(settings.COORDINATE_DECIMALS)
-        table["latitude"] = np.where(is_point, points.y.where(is_point), np.nan).round(settings.COORDINATE_DECIMALS)
-        table = cells_for_csv(table)
-        with atomic_write(path) as handle:
-            table.to_csv(handle, index=False, lineterminator="\n")
-    else:
+    if output_format(path) == "parquet":
         with atomic_write(path, "wb") as handle:
             frame.to_parquet(handle, index=False)
+        return path
+    with IncidentWriter(path) as writer:
+        writer.write(frame)
     return path
 
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from geo.cli.main import main
+from geo.io import rejects_path_for
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 GOOD_OUTPUT = '{"type":"FeatureCollection","features":[]}\n'
@@ -35,7 +36,7 @@ def _no_temp_files(folder: Path) -> None:
 
 
 def _rejects(out: Path) -> list[dict[str, str]]:
-    with out.with_name(f"{out.stem}.rejects.csv").open(encoding="utf-8", newline="") as handle:
+    with rejects_path_for(out).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -120,7 +121,7 @@ def test_rejects_keep_the_original_fields(tmp_path: Path) -> None:
 
 
 def test_a_clean_rerun_removes_a_stale_rejects_file(tmp_path: Path) -> None:
-    stale = tmp_path / "out.rejects.csv"
+    stale = tmp_path / "out.geojson.rejects.csv"
     stale.write_text("record,id,field,reason\n", encoding="utf-8")
     result, _ = _analyze(tmp_path, "bom_urdu_persian.csv")
     assert result.exit_code == 0 and not stale.exists()
@@ -199,10 +200,10 @@ def test_a_failure_while_writing_leaves_the_old_output(tmp_path: Path, monkeypat
     out = tmp_path / "out.geojson"
     out.write_text(GOOD_OUTPUT, encoding="utf-8")
 
-    def broken(frame, decimals=6):  # type: ignore[no-untyped-def]
+    def broken(frame, decimals=6, *, first=True):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("geo.io.writing.to_geojson_text", broken)
+    monkeypatch.setattr("geo.io.geojson_text.feature_bytes", broken)
     result = _run("analyze", str(BAD / "bom_urdu_persian.csv"), "-o", str(out))
     assert result.exit_code == 130
     assert "no partial output" in result.stderr
@@ -230,7 +231,7 @@ def test_summary_reports_counts_and_writes_rejects(tmp_path: Path) -> None:
     result = _run("summary", str(BAD / "bad_dates.csv"), "-o", str(out))
     assert result.exit_code == 1
     assert "read 4, processed 2, rejected 2" in result.stdout
-    assert (tmp_path / "table.rejects.csv").exists() and out.read_text().startswith("| year |")
+    assert (tmp_path / "table.md.rejects.csv").exists() and out.read_text().startswith("| year |")
     result = _run("summary", str(BAD / "bad_dates.csv"), "-o", str(out), "--allow-rejects")
     assert result.exit_code == 0
 
@@ -242,4 +243,4 @@ def test_summary_to_stdout_keeps_the_counts_on_stderr(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("| year |") and "read 4" not in result.stdout
     assert "read 4, processed 2, rejected 2" in result.stderr
-    assert (tmp_path / "in.rejects.csv").exists()
+    assert (tmp_path / "in.csv.summary.rejects.csv").exists()

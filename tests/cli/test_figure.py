@@ -51,8 +51,8 @@ def test_analyses_input_without_distance_columns(runner, tmp_path, repo_root):
 def test_unknown_extension_is_a_one_line_error(runner, tmp_path):
     out = tmp_path / "figure.jpg"
     result = runner.invoke(main, ["figure", str(FIXTURE), "-o", str(out)])
-    assert result.exit_code == 1
-    assert "geo: error:" in result.output and "'jpg'" in result.output
+    assert result.exit_code == 2  # a usage error, before any work, like every command's
+    assert "unknown extension '.jpg'; use one of .pdf, .png, .svg" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 

@@ -21,10 +21,10 @@ def test_all_geocoded_exits_0_and_prints_counts(tmp_path: Path) -> None:
     out = tmp_path / "out.geojson"
     result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "read 2, geocoded 2, rejected 0" in result.output
+    assert "read 2, processed 2, rejected 0" in result.output
     features = json.loads(out.read_text())["features"]
     assert [f["properties"]["id"] for f in features] == [1, 2]
-    assert not (tmp_path / "out.rejects.csv").exists()
+    assert not (tmp_path / "out.geojson.rejects.csv").exists()
 
 
 def test_rejects_exit_1_with_reasons_and_candidates(tmp_path: Path) -> None:
@@ -35,10 +35,10 @@ def test_rejects_exit_1_with_reasons_and_candidates(tmp_path: Path) -> None:
     out = tmp_path / "out.geojson"
     result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(out)])
     assert result.exit_code == 1
-    assert "read 3, geocoded 1, rejected 2" in result.output
-    assert "geo: error: 2 of 3 records rejected" in result.output
+    assert "read 3, processed 1, rejected 2" in result.output
+    assert f"geo: error: {src}: 2 of 3 records rejected" in result.output
     assert "Traceback" not in result.output
-    with (tmp_path / "out.rejects.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "out.geojson.rejects.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["record"] for r in rows] == ["2", "4"]
     assert [r["id"] for r in rows] == ["1", "3"]
@@ -55,8 +55,8 @@ def test_allow_rejects_exits_0(tmp_path: Path) -> None:
     out = tmp_path / "out.geojson"
     result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(out), "--allow-rejects"])
     assert result.exit_code == 0, result.output
-    assert "read 2, geocoded 1, rejected 1" in result.output
-    assert (tmp_path / "out.rejects.csv").exists()
+    assert "read 2, processed 1, rejected 1" in result.output
+    assert (tmp_path / "out.geojson.rejects.csv").exists()
 
 
 def test_place_column_option_and_json_input(tmp_path: Path) -> None:
@@ -83,4 +83,4 @@ def test_user_errors_are_one_line_exit_1(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1 and "no such file" in result.output
     result = CliRunner().invoke(main, ["geocode", str(src), "-o", str(tmp_path / "o.txt")])
-    assert result.exit_code == 1 and "unknown extension '.txt'" in result.output
+    assert result.exit_code == 2 and "unknown extension '.txt'" in result.output

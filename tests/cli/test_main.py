@@ -74,3 +74,45 @@ def test_quiet_hides_progress(tmp_path):
     assert "done in" in loud.stderr
     assert "done in" not in quiet.stderr
     assert "read " in quiet.stdout  # the closing summary stays
+
+
+SLOW_COMMAND = """
+import sys, time
+import geo.io.geojson_text as encoding
+real = encoding.feature_bytes
+def slow(*args, **kwargs):
+    out = real(*args, **kwargs)
+    time.sleep(60)  # mid-write: the temporary file exists
+    return out
+encoding.feature_bytes = slow
+from geo.cli.main import main
+main(sys.argv[1:], prog_name="geo")
+"""
+
+
+def test_sigterm_mid_write_leaves_no_temporary_file_and_exits_143(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    source = tmp_path / "in.csv"
+    source.write_text("id,date,lat,lon\na,2024-01-16,27.0,63.4\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    out.write_text("the previous output")
+    repo = Path(__file__).resolve().parent.parent.parent
+    process = subprocess.Popen([sys.executable, "-c", SLOW_COMMAND, "analyze", str(source), "-o", str(out)],
+                               env={**os.environ, "PYTHONPATH": str(repo)}, stderr=subprocess.PIPE, text=True)
+    for _ in range(2400):
+        if any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+            break
+        time.sleep(0.05)
+    assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir()), "the write never started"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert "geo: terminated; no partial output was left behind" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.geojson"]
+    assert out.read_text() == "the previous output"

@@ -32,7 +32,7 @@ def test_rejects_are_written_counted_and_fail_unless_allowed(messy, tmp_path, co
     strict = CliRunner().invoke(main, [command, str(messy), "-o", str(out), *extra])
     assert strict.exit_code == 1
     assert "read 3, processed 2, rejected 1" in strict.output
-    rejects = out.with_name(f"{out.stem}.rejects.csv")
+    rejects = out.with_name(f"{out.name}.rejects.csv")  # the extension kept: outputs never share one
     text = rejects.read_text(encoding="utf-8")
     assert "latitude" in text and ",b," in text
     assert out.exists()  # the good records were still written
@@ -47,6 +47,6 @@ def test_build_with_a_messy_file(messy, tmp_path):
     strict = CliRunner().invoke(main, ["build", "--incidents", str(messy), "--out", str(out)])
     assert strict.exit_code == 1
     assert "read 3, processed 2, rejected 1" in strict.output
-    assert (out / "incidents_analysis.rejects.csv").exists()
+    assert (out / "incidents_analysis.geojson.rejects.csv").exists()
     allowed = CliRunner().invoke(main, ["build", "--incidents", str(messy), "--out", str(out), "--allow-rejects"])
     assert allowed.exit_code == 0, allowed.output

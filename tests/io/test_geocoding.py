@@ -98,9 +98,9 @@ def test_read_table_types_csv_cells(tmp_path: Path) -> None:
     path.write_text(
         'id,n,x,tags,place\na,1,1.5,"[""p"", ""q""]",Quetta\nb,,2,,Gwadar\n', encoding="utf-8"
     )
-    table = read_table(path)
-    assert table.loc[0, "n"] == 1 and isinstance(table.loc[0, "n"], int)
-    assert table.loc[1, "n"] is None
+    table = read_table(path)  # the one CSV typing of geo.io.readers
+    assert str(table["n"].dtype) == "Int64" and table.loc[0, "n"] == 1
+    assert table.loc[1, "n"] is pd.NA
     assert table.loc[1, "x"] == 2.0
     assert table.loc[0, "tags"] == ["p", "q"]
     assert table.loc[1, "tags"] is None
@@ -150,3 +150,34 @@ def test_geocode_file_to_csv_and_parquet(tmp_path: Path) -> None:
     assert table.loc[0, "longitude"] == pytest.approx(63.46921)
     geocode_file(src, tmp_path / "out.parquet")
     assert gpd.read_parquet(tmp_path / "out.parquet").geometry.iloc[0].y == pytest.approx(25.26302)
+
+
+def test_geocode_rejects_rows_with_extra_fields_at_their_line(tmp_path: Path) -> None:
+    # one field more than the header: pandas put "Turbat" in the id and geocoded Panjgur
+    src = tmp_path / "t.csv"
+    src.write_text('id,place,note\n1,Turbat,Panjgur,x\n2,Gwadar,"two\nlines"\n3,Quetta,z,\n', encoding="utf-8")
+    out = tmp_path / "t.geojson"
+    report = geocode_file(src, out)
+    assert (report.read, report.geocoded, report.rejected) == (3, 1, 2)
+    [feature] = json.loads(out.read_text())["features"]
+    assert feature["properties"]["id"] == 2 and feature["properties"]["note"] == "two\nlines"
+    rejects = pd.read_csv(rejects_path_for(out))
+    assert rejects["record"].tolist() == [2, 5]  # lines: the header is 1, the quoted value spans 3-4
+    assert rejects["reason"].tolist() == ["4 fields where the header has 3"] * 2
+    assert rejects["place"].tolist() == ["Turbat", "Quetta"]
+
+
+def test_geocode_names_the_line_of_an_unclosed_quote(tmp_path: Path) -> None:
+    src = tmp_path / "t.csv"
+    src.write_text('id,place\n1,"Turbat\n2,Gwadar\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"t\.csv: unterminated quote: the quoted value that begins on line 2"):
+        geocode_file(src, tmp_path / "t.geojson")
+    assert not (tmp_path / "t.geojson").exists()
+
+
+def test_geocode_keeps_ids_with_leading_zeros_as_text(tmp_path: Path) -> None:
+    src = tmp_path / "t.csv"
+    src.write_text("id,place\n007,Quetta\n010,Gwadar\n", encoding="utf-8")
+    geocode_file(src, tmp_path / "t.geojson")
+    ids = [f["properties"]["id"] for f in json.loads((tmp_path / "t.geojson").read_text())["features"]]
+    assert ids == ["007", "010"]  # once 7 and 10

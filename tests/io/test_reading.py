@@ -23,6 +23,7 @@ from geo.io import (
     read_incidents,
     read_incidents_checked,
     readers,
+    validate,
     write_incidents,
 )
 from geo.io.formats import SCHEMA
@@ -256,7 +257,7 @@ def incident_frames(draw: Any) -> gpd.GeoDataFrame:
     for ident in ids:
         rows.append({
             "id": ident,
-            "date": draw(st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date())).isoformat(),
+            "date": draw(st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp(f"{validate.last_year()}-12-31").date())).isoformat(),
             "date_precision": draw(st.none() | st.sampled_from(["day", "week", "month"])),
             "title": draw(TEXT),
             "summary": draw(MAYBE_TEXT),
@@ -294,3 +295,25 @@ def test_valid_records_survive_every_format_unchanged(frame: gpd.GeoDataFrame) -
             assert _records(current, columns) == expected, suffix
             got = np.column_stack([current.geometry.x, current.geometry.y])
             np.testing.assert_allclose(got, coords, rtol=0, atol=5e-7)
+
+
+def test_a_field_named_geometry_is_kept_not_emptied(tmp_path: Path) -> None:
+    csv_path = tmp_path / "g.csv"
+    csv_path.write_text("id,date,lat,lon,geometry\na,2024-01-16,27.0,63.4,POINT (1 2)\n", encoding="utf-8")
+    feature = {"type": "Feature", "properties": {"id": "b", "geometry": "drawn by hand"},
+               "geometry": {"type": "Point", "coordinates": [63.4, 27.0]}}
+    geojson_path = tmp_path / "g.geojson"
+    geojson_path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    for path, value in ((csv_path, "POINT (1 2)"), (geojson_path, "drawn by hand")):
+        result = read_incidents_checked(path)
+        assert result.frame["geometry_original"].tolist() == [value]
+        assert result.frame.geometry.iloc[0].coords[0] == (63.4, 27.0)
+        assert any("field 'geometry'" in w and "geometry_original" in w for w in result.warnings)
+        out = tmp_path / f"out-{path.suffix[1:]}.geojson"
+        write_incidents(result.frame, out)
+        assert json.loads(out.read_text())["features"][0]["properties"]["geometry_original"] == value
+
+
+def test_an_input_path_too_long_is_a_file_error(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="cannot read: File name too long"):
+        read_incidents_checked(tmp_path / ("b/" * 2500 + "x.geojson"))

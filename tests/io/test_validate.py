@@ -188,3 +188,63 @@ def _json_number(text: str) -> Any:
         return float(text)
     except ValueError:
         return text
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_dates_outside_1900_to_next_year_are_rejected_with_the_reason(tmp_path: Path) -> None:
+    next_year = pd.Timestamp.today().year + 1
+    dates = ["0001-01-01", "1899-12-31", "1900-01-01", f"{next_year}-12-31", f"{next_year + 1}-01-01",
+             "3024-01-01", "9999-12-31", "16 January 0001"]
+    lines = "".join(f"r{i},{d},27.0,63.4\n" for i, d in enumerate(dates))
+    path = tmp_path / "dates.csv"
+    path.write_text("id,date,lat,lon\n" + lines, encoding="utf-8")
+    result = read_incidents_checked(path)
+    assert result.frame["id"].tolist() == ["r2", "r3"]
+    reasons = dict(zip(result.rejects["id"], result.rejects["reason"], strict=True))
+    assert reasons["r0"] == f"date '0001-01-01' is outside the years 1900..{next_year}; check the year"
+    assert set(reasons) == {"r0", "r1", "r4", "r5", "r6", "r7"}
+    assert all(result.rejects["field"] == "date")
+
+
+def test_impossible_times_are_rejected_and_real_ones_kept() -> None:
+    values = pd.Series(["2024-02-29T25:99", "2024-01-16T12:60", "2024-01-16 23:59:60", "2024-01-16T10:00+15:00",
+                        "2024-01-16T10", "2024-01-16T23:59:59.5Z", "2024-01-16 04:05", "2019-02-13 00:00:00.000",
+                        "2024-01-16T10:00:00+03:30"])
+    _, bad = validate.parse_dates(values)
+    assert bad.tolist() == [True, True, False, True, True, False, False, False, False]
+    table = pd.DataFrame({"id": ["a"], "date": ["2024-02-29T25:99"]})
+    checked = validate.check_records(table, np.array([63.4]), np.array([27.0]), record=np.array([2]), unit="line",
+                                     path="in.csv")
+    assert checked.rejects["reason"].tolist() == [
+        ("impossible time of day in date '2024-02-29T25:99'; expected HH:MM or HH:MM:SS with hours 00-23 "
+         "and minutes 00-59")]
+
+
+# --------------------------------------------------------------------------- whole-file swaps
+
+
+def test_a_file_swapped_throughout_gets_one_warning_with_its_count() -> None:
+    # Balochistan and Sistan and Baluchestan with latitude and longitude the wrong way round
+    # (as given they lie in Finland and Russia, 4,000 km away)
+    lon = [27.0, 26.2, 29.0, 28.0, 25.3, 27.4]
+    lat = [63.4, 62.1, 61.0, 62.0, 61.6, 62.3]
+    kept = _check(lon, lat)
+    [warning] = kept.notes.render("in.csv", "line")
+    assert warning.startswith("in.csv: line 2, line 3, line 4, line 5, line 6 and 1 more: field 'latitude/longitude': "
+                              "6 records lie outside the study region")
+    assert "look the wrong way round in most of the file; kept as given (--fix-swapped swaps them" in warning
+    assert kept.lon.tolist() == lon  # kept as given
+    fixed = _check(lon, lat, fix_swapped=True)
+    assert fixed.lon.tolist() == lat and fixed.lat.tolist() == lon
+    assert "6 records lie outside" in fixed.notes.render("in.csv", "line")[0]
+
+
+def test_a_regional_country_column_makes_half_a_file_enough() -> None:
+    lon, lat = [27.0, 26.2, 2.3, 30.0], [63.4, 62.1, 48.9, 10.0]
+    table = pd.DataFrame({"id": ["a", "b", "c", "d"], "country": ["PAK", "Iran", "PAK", "IRN"]})
+    checked = validate.check_records(table, np.array(lon), np.array(lat), record=np.arange(2, 6), unit="line",
+                                     path="in.csv")
+    assert "2 records lie outside" in checked.notes.render("in.csv", "line")[0]
+    assert _check(lon, lat).notes.render("in.csv", "line") == []  # without it, 2 of 4 is not "most"
