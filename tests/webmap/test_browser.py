@@ -516,3 +516,22 @@ def test_compressed_map_reads_its_texts_after_the_first_frame(offline_page: Any,
     assert table["summary"].tolist() == frame["summary"].tolist()
     assert offline_page.errors == []
     assert offline_page.blocked == []
+
+
+def test_pairs_from_geo_pairs_draw_as_arcs(offline_page: Any, tmp_path: Path) -> None:
+    """The hook takes what geo.analysis.exchanges.pair_arcs gives: the bundled strikes of January 2024."""
+    from geo.analysis import analyze
+    from geo.analysis.exchanges import pair_arcs, pairs
+    from geo.datasets import data_dir
+    from geo.io import read_incidents
+
+    result = analyze(read_incidents(data_dir() / "incidents.geojson"))
+    arcs = pair_arcs(pairs(result))
+    assert len(arcs) >= 1
+    page = open_map(offline_page, webmap.incident_map(result, pairs=arcs).get_root().render(), tmp_path, "arcs.html")
+    label = page.get_by_label(f"Cross-border pairs ({len(arcs)})")
+    assert not label.is_checked()
+    label.check()
+    n = page.evaluate(f"window.geoWebmaps[0].overlays['Cross-border pairs ({len(arcs)})'].getLayers().length")
+    assert n == len(arcs)
+    assert offline_page.errors == []
