@@ -535,3 +535,15 @@ def test_pairs_from_geo_pairs_draw_as_arcs(offline_page: Any, tmp_path: Path) ->
     n = page.evaluate(f"window.geoWebmaps[0].overlays['Cross-border pairs ({len(arcs)})'].getLayers().length")
     assert n == len(arcs)
     assert offline_page.errors == []
+
+
+def test_undated_incidents_leave_only_with_a_time_window(offline_page: Any, tmp_path: Path) -> None:
+    frame = synthetic_incidents(10)
+    frame.loc[frame.index[:2], "date"] = None
+    page = open_map(offline_page, render(frame), tmp_path)
+    assert shown(page) == (10, 10)
+    page.locator(".geo-date-from").fill("2019-01-01")
+    page.locator(".geo-date-from").press("Enter")
+    dated = frame["date"].dropna()
+    assert shown(page)[0] == int((dated >= "2019-01-01").sum())
+    assert "2 undated incidents left out" in page.locator(".geo-date-status").inner_text()

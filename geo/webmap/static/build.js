@@ -104,7 +104,10 @@
       if (hist) { timeControl.draw(hist); }
       ctx.stats = stats;
       G.panel.summary(ctx, stats, store.n);
-      if (timeControl) { timeControl.status.textContent = stats.shown.toLocaleString("en-US") + " of " + store.n.toLocaleString("en-US") + " incidents shown"; }
+      if (timeControl) {
+        var undated = (f.lo !== null || f.hi !== null) && store.undated ? "; " + lib.plural(store.undated, "undated incident", "undated incidents") + " left out while dates are chosen" : "";
+        timeControl.status.textContent = stats.shown.toLocaleString("en-US") + " of " + store.n.toLocaleString("en-US") + " incidents shown" + undated;
+      }
       if (ctx.map.hasLayer(incidents.layer)) { incidents.redraw(); }
       refreshHeat();
       ctx.api.lastUpdateMs = performance.now() - t0;

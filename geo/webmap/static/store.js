@@ -53,6 +53,8 @@
       var c = dates.codes[k];
       if (c >= 0 && d0[c] !== null) { this.day0[k] = d0[c]; this.day1[k] = d1[c]; }
     }
+    this.undated = 0;
+    for (k = 0; k < n; k++) { if (this.day0[k] !== this.day0[k]) { this.undated++; } }
     var side = codesOf(inc.text.border_side, n);
     this.sideValues = side.values;
     this.side = side.codes;
