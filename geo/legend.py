@@ -27,11 +27,15 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "BAND_COLORS",
+    "COUNT_SCALE",
     "CREDITS",
     "EVENT_STYLES",
+    "MAP_COLORS",
     "MARKERS",
     "MISSING_TYPE",
     "OKABE_ITO",
+    "PROVINCE_SCALE",
     "SIDE_COLORS",
     "SIDE_NAMES",
     "Credit",
@@ -102,6 +106,30 @@ SIDE_COLORS: Mapping[str, str] = MappingProxyType(
     {"PAK": OKABE_ITO["bluish_green"], "IRN": OKABE_ITO["orange"], "outside": "#8A8A8A"}
 )
 
+
+#: Sequential colors for counts per hexagon or grid cell, fewest to most (ColorBrewer YlOrBr).
+COUNT_SCALE: tuple[str, ...] = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04")
+#: Sequential colors for the province shading, fewest to most (ColorBrewer Oranges).
+PROVINCE_SCALE: tuple[str, ...] = ("#fff5eb", "#fdd9b4", "#fdae6b", "#f16913", "#a63603")
+#: Distance bands along the border in blues, nearest darkest, apart from the province shading.
+BAND_COLORS: tuple[str, ...] = ("#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7")
+
+#: The colors of a map's furniture: lines, fills and tools that are not data categories.
+MAP_COLORS: Mapping[str, str] = MappingProxyType({
+    "border": "#c00000",
+    "country_line": "#8a8a8a",
+    "country_fill": "#f4f1ea",
+    "province_line": "#5a3d2b",
+    "other_province_line": "#a0a0a0",
+    "other_province_fill": "#e6e3dc",
+    "marker_line": "#222222",
+    "connector": "#333333",
+    "measure": "#000000",
+    "size_swatch": "#bbbbbb",
+    "pair": OKABE_ITO["reddish_purple"],
+    "brush": "#1f4e79",
+    "histogram": "#7a7a7a",
+})
 
 def type_name(value: Any) -> str:
     """The event type as shown: the text, or :data:`MISSING_TYPE` when missing or blank.

@@ -187,8 +187,22 @@ def render(frame: gpd.GeoDataFrame, **kwargs) -> str:
 
 
 def embedded_data(html: str) -> dict:
+    """The map's data blob: JSON, or gzip in base64 for large maps."""
     match = re.search(r'<script type="application/json" id="[\w-]+">(.*?)</script>', html, re.DOTALL)
-    assert match is not None
+    if match is None:
+        import base64
+        import gzip
+
+        blobs = re.findall(r'<script type="application/octet-stream" data-encoding="gzip-base64" id="([\w-]+)">'
+                           r"([A-Za-z0-9+/=]*)</script>", html)
+        assert blobs
+        parts = {name: json.loads(gzip.decompress(base64.b64decode(blob))) for name, blob in blobs}
+        data = next(v for k, v in parts.items() if not k.endswith("_more"))
+        for extra in (v for k, v in parts.items() if k.endswith("_more")):  # the texts read later
+            data["incidents"]["text"].update(extra["text"])
+            if extra.get("sources") is not None:
+                data["incidents"]["sources"] = extra["sources"]
+        return data
     return json.loads(match.group(1))
 
 

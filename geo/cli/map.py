@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from geo import settings
@@ -15,6 +17,23 @@ from geo.cli._common import (
     reading_options,
 )
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+def read_pairs(path: str) -> gpd.GeoDataFrame:
+    """Read a file of LineStrings for the pairs layer, with a one-line error on a bad file."""
+    import geopandas as gpd
+
+    from geo.errors import GeoValueError
+
+    try:
+        frame = gpd.read_parquet(path) if path.endswith(".parquet") else gpd.read_file(path)
+    except Exception as err:  # noqa: BLE001 - any reader failure becomes one line naming the file
+        msg = f"cannot read the pairs file {path!r}: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+        raise GeoValueError(msg) from None
+    return frame
+
 
 @click.command(name="map")
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
@@ -27,11 +46,22 @@ from geo.cli._common import (
     help="Web tiles under the boundaries, such as OpenStreetMap.Mapnik (needs a network "
     "to show; by default the map has no tiles and makes no request).",
 )
+@click.option("--tiles-key", default=None, metavar="KEY",
+              help="Access key for tiles that need one (else the environment variable GEO_TILES_KEY); "
+              "it is written into the page.")
 @border_option("Border source.")
 @click.option("--title", default=None, help="Title shown on the map.")
+@click.option("--pairs", "pairs_path", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="LineStrings (GeoJSON, GeoPackage or GeoParquet), such as cross-border pairs of "
+              "incidents, drawn as an optional layer that is off by default.")
+@click.option("--province-shading", type=click.Choice(["density", "count"]), default="density", show_default=True,
+              help="Shade the two provinces by incidents per 10,000 km² or by raw counts.")
+@click.option("--marker-limit", type=click.IntRange(min=1), default=2_000, show_default=True,
+              help="At most this many incidents in view are markers; more are counts per hexagon.")
 @reading_options
 @no_clobber_option
-def cli(input_path: str, output: str, tiles: str | None, border: str, title: str | None,
+def cli(input_path: str, output: str, tiles: str | None, tiles_key: str | None, border: str, title: str | None,
+        pairs_path: str | None, province_shading: str, marker_limit: int,
         allow_rejects: bool, fix_swapped: bool, input_format: str | None, no_clobber: bool) -> None:
     """Write the interactive map of INPUT (GeoJSON, CSV or GeoParquet) to one HTML file.
 
@@ -46,6 +76,8 @@ def cli(input_path: str, output: str, tiles: str | None, border: str, title: str
     check_output(output, inputs=[input_path], no_clobber=no_clobber, kind="map")
     result = load_incidents(input_path, fix_swapped, input_format)
     frame = analyzed(result.frame, border)
+    pairs = read_pairs(pairs_path) if pairs_path else None
     with keep_existing(no_clobber):
-        path = save_map(frame, output, tiles=tiles, border=border, title=title)
+        path = save_map(frame, output, tiles=tiles, tiles_key=tiles_key, border=border, title=title, pairs=pairs,
+                        province_shading=province_shading, marker_limit=marker_limit)
         finish(result, output, allow_rejects, len(frame), wrote=f"{path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -1,7 +1,7 @@
 """Scripts and styles inlined into the interactive map, read from installed packages.
 
 Nothing here is fetched from a network host: Leaflet comes from the ``xstatic-leaflet``
-wheel, the heat-map plugin from folium's own ``templates/leaflet_heat.min.js``, and the
+wheel, Leaflet.markercluster from ``xstatic-leaflet-markercluster``, the heat-map plugin from folium's own ``templates/leaflet_heat.min.js``, and the
 map's own code from ``geo/webmap/static``. Images referenced by Leaflet's CSS become ``data:``
 URIs, so that the saved HTML file renders with the network off.
 
@@ -11,6 +11,8 @@ Examples
 True
 >>> "url(images/" in leaflet_css()
 False
+>>> "MarkerClusterGroup" in markercluster_js()
+True
 """
 
 from __future__ import annotations
@@ -64,6 +66,39 @@ def heat_js() -> str:
 
     path = Path(folium.__file__).resolve().parent / "templates" / "leaflet_heat.min.js"
     return _checked(path.read_text(encoding="utf-8"), "leaflet_heat.min.js")
+
+
+def _markercluster_dir() -> Path:
+    from xstatic.pkg import leaflet_markercluster
+
+    return Path(leaflet_markercluster.BASE_DIR)
+
+
+@functools.cache
+def markercluster_js() -> str:
+    """Return Leaflet.markercluster (from the ``xstatic-leaflet-markercluster`` wheel)."""
+    path = _markercluster_dir() / "leaflet.markercluster.js"
+    # the wheel's minified file ends with a source-map comment naming a file that is not inlined
+    text = re.sub(r"//# sourceMappingURL=\S+\s*$", "", path.read_text(encoding="utf-8"))
+    return _checked(text, "leaflet.markercluster.js")
+
+
+@functools.cache
+def markercluster_css() -> str:
+    """Return Leaflet.markercluster's own animation rules (the cluster colors are geo's)."""
+    return _checked((_markercluster_dir() / "MarkerCluster.css").read_text(encoding="utf-8"), "MarkerCluster.css")
+
+
+#: geo's own scripts in ``static/``, in the order the page loads them (see webmap.js).
+SCRIPTS: tuple[str, ...] = (
+    "base.js", "popup.js", "layers.js", "store.js", "incidents.js", "hexbin.js", "grid.js",
+    "time.js", "panel.js", "tools.js", "webmap.js", "build.js", "start.js",
+)
+
+
+def scripts() -> str:
+    """Return geo's own scripts joined, in load order."""
+    return "\n".join(static_text(name) for name in SCRIPTS)
 
 
 @functools.cache

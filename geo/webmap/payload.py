@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,44 +33,37 @@ _GRID_MAX_GROUPS: int = 60_000
 #: Decimal places of incident coordinates in the page (5 is about 1 m).
 MAP_DECIMALS: int = 5
 
-#: Tolerance in degrees for simplifying province and country outlines (about 1 km).
-#: The border line itself is kept as it is.
-SIMPLIFY_DEG: float = 0.01
-
-
-# Province shading: sequential classes for the focus provinces.
-_COUNT_COLORS = ("#fff5eb", "#fdd9b4", "#fdae6b", "#f16913", "#a63603")
-# Distance bands in blues, nearest darkest, so they do not read as the province shading.
-_BAND_COLORS = ("#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7")
 
 # popup text fields, in the order the page reads them
 _TEXT_FIELDS = (
     "id", "title", "summary", "sub_event_type", "date_precision", "actor1", "actor2",
     "fatalities_note", "injured", "location", "location_variants", "admin2", "admin1",
     "country", "geocoding", "border_side", "distance_band", "admin1_snapped", "admin1_mismatch",
+    "admin1_code", "outside_provinces", "place",
 )
 _NUMBER_FIELDS = {
     "fatalities": 0, "geo_precision": 0, "precision_km": 2, "border_distance_km": 2,
     "border_distance_min_km": 2, "border_distance_max_km": 2, "border_source_spread_km": 2,
+    "border_bearing_deg": 1,
 }
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
 
 
-def _text(value: Any) -> str | None:
+def display_text(value: Any) -> str | None:
     """Return a display string for one cell, or None when it is missing."""
     if isinstance(value, (list, tuple, np.ndarray)):
-        parts = [_text(v) for v in value]
+        parts = [display_text(v) for v in value]
         joined = "; ".join(p for p in parts if p)
         return joined or None
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
@@ -90,7 +83,7 @@ def text_values(values: Iterable[Any]) -> list[str | None]:
         return [(v.strip() or None) if isinstance(v, str) else None for v in column.tolist()]
     if kind == "integer" and pd.api.types.is_integer_dtype(column.dtype):
         return column.astype(str).tolist()
-    return [_text(v) for v in column]
+    return [display_text(v) for v in column]
 
 
 def _encode_text(values: Iterable[Any]) -> dict[str, Any]:
@@ -146,11 +139,11 @@ def _sources(value: Any) -> list[list[str | None]]:
     for item in value:
         if isinstance(item, Mapping):
             rows.append([
-                _text(item.get("title")), _text(item.get("publisher")),
-                _text(item.get("date")), _safe_url(item.get("url")),
+                display_text(item.get("title")), display_text(item.get("publisher")),
+                display_text(item.get("date")), _safe_url(item.get("url")),
             ])
-        elif not _is_missing(item):
-            rows.append([_text(item), None, None, _safe_url(item)])
+        elif not is_missing(item):
+            rows.append([display_text(item), None, None, _safe_url(item)])
     return rows
 
 
@@ -229,6 +222,9 @@ def point_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
         column = _column(rows, field)
         if column is not None:
             payload["num"][field] = _numbers(column, MAP_DECIMALS)
+    carried = {"event_type", "date", "sources", *payload["text"], *payload["num"]}
+    # the export writes the carried columns in the order of the input (``geo analyze``'s order)
+    payload["columns"] = [str(c) for c in rows.columns if c in carried]
     sources = _column(rows, "sources")
     if sources is not None:
         # the same few sources recur across incidents: store each distinct list once
@@ -281,227 +277,3 @@ def grid_payload(rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> di
         "count": grouped["n"].astype(int).tolist(),
         "fat": grouped["f"].round(0).astype(int).tolist(),
     }
-
-
-# ------------------------------------------------------------------------ boundaries
-
-
-def _geometry_json(geom: Any, *, simplify: float | None, decimals: int = 4) -> dict[str, Any] | None:
-    from shapely import set_precision
-    from shapely.geometry import mapping
-
-    if geom is None or geom.is_empty:
-        return None
-    if simplify:
-        geom = geom.simplify(simplify, preserve_topology=True)
-    geom = set_precision(geom, 10.0 ** -decimals)
-    if geom.is_empty:
-        return None
-    return json.loads(json.dumps(mapping(geom)))
-
-
-def _focus_names(provinces: gpd.GeoDataFrame) -> list[str]:
-    if "focus" in provinces.columns:
-        return [str(n) for n in provinces.loc[provinces["focus"].fillna(False).astype(bool), "name"]]
-    return [str(n) for n in provinces["name"]]
-
-
-def _province_counts(provinces: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, lon: np.ndarray,
-                     lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Count incidents and fatalities per province: by ``admin1`` where it names one, else by place."""
-    names = provinces["name"].astype(str).tolist()
-    lookup = {name.casefold(): k for k, name in enumerate(names)}
-    which = np.full(len(rows), -1, dtype=np.int64)
-    if "admin1" in rows.columns:
-        which = np.array([lookup.get(str(a).casefold(), -1) if not _is_missing(a) else -1
-                          for a in rows["admin1"]], dtype=np.int64)
-    todo = np.flatnonzero(which < 0)
-    if len(todo):
-        points = gpd.GeoSeries(gpd.points_from_xy(lon[todo], lat[todo]), crs="EPSG:4326")
-        tree_hits = provinces.geometry.reset_index(drop=True).sindex.query(points, predicate="within")
-        # the first province that holds each point (provinces do not overlap)
-        point_idx, poly_idx = tree_hits
-        order = np.lexsort((poly_idx, point_idx))
-        point_idx, poly_idx = point_idx[order], poly_idx[order]
-        first = np.unique(point_idx, return_index=True)[1]
-        which[todo[point_idx[first]]] = poly_idx[first]
-    counts = np.bincount(which[which >= 0], minlength=len(names))
-    fatalities = np.zeros(len(names))
-    if "fatalities" in rows.columns:
-        f = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy()
-        np.add.at(fatalities, which[which >= 0], f[which >= 0])
-    return counts, fatalities
-
-
-def _nice(x: float) -> int:
-    """The number of the 1-2-5 series nearest to ``x`` on a log scale."""
-    exponent = math.floor(math.log10(x))
-    candidates = [m * 10**e for e in (exponent - 1, exponent, exponent + 1) for m in (1, 2, 5)]
-    return int(min(candidates, key=lambda c: abs(math.log(c) - math.log(x))))
-
-
-def _count_classes(max_count: int) -> list[int]:
-    """Class breaks (lower bounds) for the province shading, from 0 up.
-
-    Small counts get one class each; larger ones 0, 1 and three round breaks spaced
-    evenly on a log scale, so a province with 10 times more incidents looks darker.
-
-    Examples
-    --------
-    >>> _count_classes(3)
-    [0, 1, 2, 3]
-    >>> _count_classes(400)
-    [0, 1, 5, 20, 100]
-    """
-    if max_count <= 0:
-        return [0]
-    if max_count <= 4:
-        return list(range(max_count + 1))
-    inner = {_nice(max_count ** (k / 4)) for k in (1, 2, 3)}
-    return [0, 1, *sorted(b for b in inner if 1 < b < max_count)]
-
-
-def _avoid_points(rows: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Incidents and the border ends of their connector lines, where labels would collide."""
-    if "nearest_border_lon" in rows.columns and "nearest_border_lat" in rows.columns:
-        bx = pd.to_numeric(rows["nearest_border_lon"], errors="coerce").to_numpy(dtype=float)
-        by = pd.to_numeric(rows["nearest_border_lat"], errors="coerce").to_numpy(dtype=float)
-        ok = np.isfinite(bx) & np.isfinite(by)
-        return np.concatenate([lon, bx[ok]]), np.concatenate([lat, by[ok]])
-    return lon, lat
-
-
-def _border_label_point(line: Any, lon: np.ndarray, lat: np.ndarray) -> list[float] | None:
-    """A point on the border for its name, as far as possible from any incident."""
-    if line.is_empty:
-        return None
-    candidates = [line.interpolate(f, normalized=True) for f in np.linspace(0.15, 0.85, 15)]
-    xy = np.array([(p.x, p.y) for p in candidates])
-    if len(lon):
-        step = max(1, len(lon) // 5000)  # a sample is enough to stay clear of the crowd
-        px, py = lon[::step], lat[::step]
-        clearance = np.array([np.min(np.hypot(px - x, py - y)) for x, y in xy])
-        best = int(np.argmax(clearance))
-    else:
-        best = len(xy) // 2
-    return [round(float(xy[best, 1]), 4), round(float(xy[best, 0]), 4)]
-
-
-def _class_color(k: int, n_classes: int) -> str:
-    """The color of class ``k`` of ``n_classes``: the top class is always the darkest."""
-    if n_classes <= 1:
-        return _COUNT_COLORS[0]
-    return _COUNT_COLORS[round(k * (len(_COUNT_COLORS) - 1) / (n_classes - 1))]
-
-
-def _label_point(geom: Any, view: Any = None, avoid: Any = None) -> list[float] | None:
-    """Where to write a name: inside the part of ``geom`` in view, away from ``avoid``."""
-    if geom is None or geom.is_empty:
-        return None
-    part = geom
-    if view is not None:
-        part = part.intersection(view)
-    if avoid is not None and not part.is_empty:
-        rest = part.difference(avoid)
-        if not rest.is_empty and rest.area > 0.05 * part.area:
-            part = rest
-    if part.is_empty:
-        return None
-    if part.geom_type == "MultiPolygon":
-        part = max(part.geoms, key=lambda g: g.area)  # the main piece, not an island
-    point = part.representative_point()
-    return [round(point.y, 3), round(point.x, 3)]
-
-
-def boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
-                      lat: np.ndarray, bands_km: Sequence[float]) -> dict[str, Any]:
-    from shapely.geometry import box
-
-    out: dict[str, Any] = {}
-    provinces = context.get("provinces")
-    region = None
-    focus_area = None
-    if provinces is not None and len(provinces):
-        provinces = provinces.to_crs("EPSG:4326") if provinces.crs and provinces.crs.to_epsg() != 4326 else provinces
-        focus = set(_focus_names(provinces))
-        counts, fatalities = _province_counts(provinces, rows, lon, lat)
-        max_focus = int(max((c for n, c in zip(provinces["name"], counts) if str(n) in focus), default=0))
-        breaks = _count_classes(max_focus)
-        features = []
-        for k, (_, prov) in enumerate(provinces.iterrows()):
-            is_focus = str(prov["name"]) in focus
-            cls = int(np.searchsorted(breaks, counts[k], side="right") - 1)
-            color = _class_color(cls, len(breaks))
-            features.append({
-                "type": "Feature",
-                "geometry": _geometry_json(prov.geometry, simplify=SIMPLIFY_DEG, decimals=3),
-                "properties": {
-                    "name": _text(prov.get("name")),
-                    "local": "; ".join(t for t in (_text(prov.get("name_ur")), _text(prov.get("name_fa"))) if t) or None,
-                    "country": _text(prov.get("country")),
-                    "focus": is_focus,
-                    "count": int(counts[k]),
-                    "fatalities": int(fatalities[k]),
-                    "fill": color if is_focus else None,
-                    "label": _label_point(prov.geometry) if is_focus else None,
-                },
-            })
-        out["provinces"] = {"type": "FeatureCollection", "features": features}
-        out["provinceClasses"] = [
-            {"from": b, "to": (breaks[i + 1] - 1) if i + 1 < len(breaks) else max_focus,
-             "color": _class_color(i, len(breaks))}
-            for i, b in enumerate(breaks)
-        ]
-        focus_rows = provinces[provinces["name"].astype(str).isin(focus)]
-        if len(focus_rows):
-            region = focus_rows.total_bounds
-            focus_area = focus_rows.geometry.union_all()
-    countries = context.get("countries")
-    if countries is not None and len(countries):
-        if region is not None:
-            # keep only what is near the two provinces: the page stays small
-            minx, miny, maxx, maxy = region
-            clip = box(minx - 12, miny - 8, maxx + 12, maxy + 8)
-            countries = countries[countries.intersects(clip)].copy()
-            countries["geometry"] = countries.geometry.intersection(clip)
-        # country names go where the initial view shows them, beside the two provinces
-        view = box(*region) if region is not None else None
-        out["countries"] = {"type": "FeatureCollection", "features": [
-            {"type": "Feature",
-             "geometry": _geometry_json(row.geometry, simplify=SIMPLIFY_DEG, decimals=3),
-             "properties": {"name": _text(row.get("name")), "iso3": _text(row.get("iso3")),
-                            "label": _label_point(row.geometry, view, focus_area)}}
-            for _, row in countries.iterrows()
-        ]}
-    border = context.get("border")
-    if border is not None and len(border):
-        from shapely.ops import linemerge, unary_union
-
-        line = unary_union(list(border.geometry))
-        if line.geom_type == "MultiLineString":
-            line = linemerge(line)
-        out["border"] = {"geometry": _geometry_json(line, simplify=None, decimals=5),
-                         "label": _border_label_point(line, *_avoid_points(rows, lon, lat))}
-        if region is None:
-            region = border.total_bounds
-    corridors = context.get("corridors") or []
-    if corridors:
-        bands = []
-        previous = None
-        for k, (km, polygon) in enumerate(sorted(corridors, key=lambda c: c[0])):
-            # each band is the ring between this corridor and the narrower one
-            ring = polygon if previous is None else polygon.difference(previous)
-            low = 0 if previous is None else sorted(corridors, key=lambda c: c[0])[k - 1][0]
-            bands.append({
-                "label": f"{low:g}–{km:g} km",
-                "color": _BAND_COLORS[k % len(_BAND_COLORS)],
-                "geometry": _geometry_json(ring, simplify=0.002, decimals=4),
-            })
-            previous = polygon
-        out["corridors"] = bands
-    if region is None and len(lon):
-        region = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
-    if region is not None:
-        minx, miny, maxx, maxy = (float(v) for v in region)
-        out["view"] = [[round(miny, 3), round(minx, 3)], [round(maxy, 3), round(maxx, 3)]]
-    return out

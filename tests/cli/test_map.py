@@ -57,3 +57,54 @@ def test_map_missing_input(tmp_path) -> None:
     result = CliRunner().invoke(main, ["map", str(tmp_path / "none.geojson")])
     assert result.exit_code == 1
     assert "no such file" in result.output
+
+
+def test_map_draws_a_pairs_file_and_takes_options(tmp_path, monkeypatch) -> None:
+    import geopandas as gpd
+    from _helpers import embedded_data
+    from shapely.geometry import LineString
+
+    from geo.webmap import render as webmap
+
+    monkeypatch.setattr(webmap, "_load_boundaries", lambda border, bands: {})
+    source = write_incidents(synthetic_incidents(4), tmp_path / "in.geojson")
+    pairs = tmp_path / "pairs.geojson"
+    gpd.GeoDataFrame({"km": [12.0]}, geometry=[LineString([(62, 27), (62.5, 27.2)])],
+                     crs="EPSG:4326").to_file(pairs, driver="GeoJSON")
+    out = tmp_path / "m.html"
+    result = CliRunner().invoke(main, ["map", str(source), "-o", str(out), "--pairs", str(pairs),
+                                       "--marker-limit", "50", "--province-shading", "count"])
+    assert result.exit_code == 0, result.output
+    data = embedded_data(out.read_text(encoding="utf-8"))
+    assert data["pairs"]["fields"] == ["km"] and len(data["pairs"]["lines"]) == 1
+    assert data["markerLimit"] == 50
+
+
+def test_map_bad_pairs_file_is_a_one_line_error(tmp_path, monkeypatch) -> None:
+    from geo.webmap import render as webmap
+
+    monkeypatch.setattr(webmap, "_load_boundaries", lambda border, bands: {})
+    source = write_incidents(synthetic_incidents(2), tmp_path / "in.geojson")
+    bad = tmp_path / "pairs.geojson"
+    bad.write_text("not json", encoding="utf-8")
+    result = CliRunner().invoke(main, ["map", str(source), "-o", str(tmp_path / "m.html"), "--pairs", str(bad)])
+    assert result.exit_code == 1
+    assert "cannot read the pairs file" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_map_tiles_key(tmp_path, monkeypatch) -> None:
+    from _helpers import embedded_data
+
+    from geo.webmap import render as webmap
+
+    monkeypatch.setattr(webmap, "_load_boundaries", lambda border, bands: {})
+    source = write_incidents(synthetic_incidents(2), tmp_path / "in.geojson")
+    out = tmp_path / "m.html"
+    args = ["map", str(source), "-o", str(out), "--tiles", "Thunderforest.OpenCycleMap"]
+    monkeypatch.delenv(webmap.TILES_KEY_VARIABLE, raising=False)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "--tiles-key" in result.output
+    result = CliRunner().invoke(main, [*args, "--tiles-key", "abc"])
+    assert result.exit_code == 0, result.output
+    assert embedded_data(out.read_text(encoding="utf-8"))["tiles"]["url"].endswith("apikey=abc")
