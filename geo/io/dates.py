@@ -110,7 +110,8 @@ def dates_out_of_range(iso: pd.Series) -> np.ndarray:
     """
     years = pd.to_numeric(iso.str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        return (years < FIRST_YEAR) | (years > last_year())
+        out: np.ndarray = (years < FIRST_YEAR) | (years > last_year())
+    return out
 
 
 def date_problems(values: pd.Series, expected: str = "; expected YYYY-MM-DD or '16 January 2024'",

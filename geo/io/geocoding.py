@@ -193,7 +193,8 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
 
 def _listed(values: pd.Series) -> list[Any]:
     """Values as a list, missing ones as None."""
-    return values.astype(object).where(values.notna(), None).tolist()
+    listed: list[Any] = values.astype(object).where(values.notna(), None).tolist()
+    return listed
 
 
 def _describe_match(row: pd.Series) -> str:

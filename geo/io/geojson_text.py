@@ -186,7 +186,7 @@ def _encode(values: pd.Series) -> pa.Array:
         if dtype.kind == "f":
             return _floats(values.to_numpy(dtype=float))
         if dtype.kind in "iub":
-            return _arrow_json(pa.array(values.to_numpy()))  # type: ignore[return-value]
+            return _arrow_json(pa.array(values.to_numpy()))
     if isinstance(dtype, (pd.StringDtype, pd.ArrowDtype, pd.BooleanDtype)) or (
         pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, np.dtype)
     ):

@@ -462,4 +462,5 @@ def known_names(country: str | None = None) -> Sequence[str]:
     gaz = load()
     if country is not None:
         gaz = gaz[gaz["country"] == country]
-    return gaz["name"].tolist()
+    names: list[str] = gaz["name"].tolist()
+    return names

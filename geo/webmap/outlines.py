@@ -41,7 +41,8 @@ def _geometry_json(geom: Any, *, simplify: float | None, decimals: int = 4) -> d
     geom = set_precision(geom, 10.0 ** -decimals)
     if geom.is_empty:
         return None
-    return json.loads(json.dumps(mapping(geom)))
+    document: dict[str, Any] = json.loads(json.dumps(mapping(geom)))
+    return document
 
 
 def _focus_names(provinces: gpd.GeoDataFrame) -> list[str]:

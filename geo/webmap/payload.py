@@ -70,7 +70,7 @@ def display_text(value: Any) -> str | None:
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+        return str(value.date().isoformat() if value == value.normalize() else value.isoformat())
     text = str(value).strip()
     return text or None
 
@@ -82,7 +82,8 @@ def text_values(values: Iterable[Any]) -> list[str | None]:
     if kind in ("string", "empty"):
         return [(v.strip() or None) if isinstance(v, str) else None for v in column.tolist()]
     if kind == "integer" and pd.api.types.is_integer_dtype(column.dtype):
-        return column.astype(str).tolist()
+        integers: list[str | None] = column.astype(str).tolist()
+        return integers
     return [display_text(v) for v in column]
 
 
@@ -151,7 +152,8 @@ def date_texts(values: Any) -> list[str | None]:
     column = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         text = column.dt.strftime("%Y-%m-%d")
-        return text.astype(object).where(column.notna(), None).tolist()
+        days: list[str | None] = text.astype(object).where(column.notna(), None).tolist()
+        return days
     return [t[:10] if t else None for t in text_values(column)]
 
 

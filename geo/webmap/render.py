@@ -44,7 +44,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import settings
-from geo.errors import GeoValueError
+from geo.errors import GeoError, GeoValueError
 from geo.legend import COUNT_SCALE, CREDITS, MAP_COLORS, SIDE_COLORS, SIDE_NAMES, credit_line
 from geo.webmap.explore import band_order, opening_view, pairs_payload, search_places
 from geo.webmap.outlines import SIMPLIFY_DEG, boundary_payload
@@ -234,9 +234,11 @@ def _layers_element(payload: Mapping[str, Any]) -> Any:
             super().__init__()
             self._name = "geo_layers"
 
-        def render(self, **kwargs: Any) -> None:
+        # branca's MacroElement.render returns nothing; only its base is annotated as str
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]
             figure = self.get_root()
-            assert isinstance(figure, Figure)
+            if not isinstance(figure, Figure) or self._parent is None:
+                raise GeoError("the incident layers must be added to a folium map before it is rendered")
             name = self.get_name()
             head = "".join((
                 "<title>", html.escape(str(payload.get("title", ""))), "</title>\n",
@@ -281,10 +283,11 @@ class _Map:
                 """A folium map without CDN links that renders with fixed element ids."""
 
                 # no CDN links: the layers element inlines Leaflet and the plugin instead
-                default_js: ClassVar[list[tuple[str, str]]] = []
-                default_css: ClassVar[list[tuple[str, str]]] = []
+                # folium declares these per instance; a class-wide empty list is what we mean
+                default_js: ClassVar[list[tuple[str, str]]] = []  # type: ignore[misc]
+                default_css: ClassVar[list[tuple[str, str]]] = []  # type: ignore[misc]
 
-                def render(self, **kwargs: Any) -> None:
+                def render(self, **kwargs: Any) -> None:  # type: ignore[override]
                     # number this map's own elements before they print their names; the
                     # figure's header children never print theirs
                     _assign_ids(self)
