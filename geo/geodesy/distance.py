@@ -91,7 +91,8 @@ class ConformalSphere:
 
     def _w(self, phi: np.ndarray) -> np.ndarray:
         esin = _E * np.sin(phi)
-        return np.tan(np.pi / 4 + phi / 2) ** self.c * ((1 - esin) / (1 + esin)) ** (self.c * _E / 2)
+        w: np.ndarray = np.tan(np.pi / 4 + phi / 2) ** self.c * ((1 - esin) / (1 + esin)) ** (self.c * _E / 2)
+        return w
 
     def to_unit(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Return unit vectors, shape ``(n, 3)``, for longitudes and latitudes in degrees."""
@@ -162,7 +163,8 @@ def densify_geodesic(lon: np.ndarray, lat: np.ndarray, max_segment_m: float) -> 
 
 
 def _rowdot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    return np.einsum("...k,...k->...", u, v)
+    dot: np.ndarray = np.einsum("...k,...k->...", u, v)
+    return dot
 
 
 class PreparedLine:

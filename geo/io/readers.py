@@ -269,11 +269,17 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
             raise InputFileError(f"unknown crs {name!r} in the 'crs' member", path=str(path)) from None
     if not features:
         return
-    props, lon, lat, reasons, notes = [], [], [], [], []
+    props: list[dict[str, Any]] = []
+    lon: list[float] = []
+    lat: list[float] = []
+    reasons: list[str | None] = []
+    notes: list[str | None] = []
     for feature in features:
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             props.append({})
-            lon.append(math.nan), lat.append(math.nan), notes.append(None)
+            lon.append(math.nan)
+            lat.append(math.nan)
+            notes.append(None)
             reasons.append("not a GeoJSON Feature object")
             continue
         properties = feature.get("properties")
@@ -281,7 +287,10 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         x, y, reason, note = _feature_geometry(feature.get("geometry"))
         if reason is None and properties is not None and not isinstance(properties, dict):
             reason = "properties is not an object"
-        lon.append(x), lat.append(y), reasons.append(reason), notes.append(note)
+        lon.append(x)
+        lat.append(y)
+        reasons.append(reason)
+        notes.append(note)
     table = _nested_as_json(pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props))))
     layout = layout or formats.detect_layout(table.columns)
     original = table.assign(geometry=[json.dumps(f.get("geometry"), ensure_ascii=False) if isinstance(f, dict) else None

@@ -155,13 +155,13 @@ def _resolve_format(path: Path, format: str | None) -> tuple[str, str | None]:
                          ".fgb": "fgb"}.get(path.suffix.lower(), "csv")
             return container, name
         return name, None
-    container = INPUT_FORMATS.get(path.suffix.lower())
-    if container is None:
+    found = INPUT_FORMATS.get(path.suffix.lower())
+    if found is None:
         allowed = ", ".join(sorted(INPUT_FORMATS))
         msg = (f"unknown format for extension {path.suffix!r}; use one of {allowed} "
                f"or name it with format= (one of {', '.join(FORMATS)})")
         raise InputFileError(msg, path=str(path))
-    return container, None
+    return found, None
 
 
 def _reader(container: str) -> Callable[[Path, str | None, Progress], Iterator[Piece | pd.DataFrame]]:
