@@ -119,7 +119,7 @@ class BorderChoice(click.Choice):
     def __init__(self) -> None:
         super().__init__([], case_sensitive=True)
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override, unused-ignore]  # click < 8.5 types choices as a plain attribute
     def choices(self) -> tuple[str, ...]:
         from geo.reference.boundaries import BORDER_SOURCES
 
