@@ -39,6 +39,13 @@ COORDINATE_DECIMALS: int = 6
 #: Threads for vectorised geodesic work; None means one per available core.
 THREADS: int | None = None
 
+#: Folder for derived data built once and reused (corridors, the distance search grid);
+#: None means ``$GEO_CACHE_DIR`` or else the user cache folder (see ``geo.cache``).
+CACHE_DIR: str | None = None
+
+#: Set to False to build derived data afresh on every run instead of caching it.
+USE_CACHE: bool = True
+
 
 def threads() -> int:
     """Return the number of worker threads to use (``THREADS`` or the usable cores)."""

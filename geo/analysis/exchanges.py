@@ -44,8 +44,9 @@ from scipy.sparse.csgraph import connected_components
 
 from geo import settings
 from geo.analysis import LEFT_SIDE, RIGHT_SIDE, analyze, analyzed
+from geo.ellipsoid import GEOD
 from geo.errors import GeoValueError
-from geo.geodesy.distance import GEOD, point_coordinates
+from geo.geodesy.distance import point_coordinates
 from geo.geodesy.spacetime import day_numbers, forward_window, near_pairs, record_ids
 from geo.io.partitioned import is_dask
 

@@ -77,8 +77,9 @@ import pandas as pd
 import pyarrow as pa
 
 from geo.analysis.taxonomy import Taxonomy, default_taxonomy
+from geo.ellipsoid import GEOD
 from geo.errors import GeoValueError
-from geo.geodesy.distance import GEOD, point_coordinates
+from geo.geodesy.distance import point_coordinates
 from geo.geodesy.spacetime import day_numbers, near_pairs, record_ids
 from geo.io.partitioned import is_dask
 

@@ -30,8 +30,9 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.ellipsoid import GEOD, MAX_SEGMENT_M, densify_geodesic
 from geo.errors import GeoValueError
-from geo.geodesy.distance import GEOD, MAX_SEGMENT_M, densify_geodesic
+from geo.progress import bar
 
 #: Vertices of the geodesic circles that cap the border's two ends.
 CIRCLE_POINTS = 360
@@ -45,6 +46,9 @@ SIMPLIFY_M = 20.0
 
 #: Width, in degrees (about 1 mm), of the outward buffer that closes numerical cracks.
 CRACK_DEG = 1e-8
+
+#: Bumped whenever the corridor's construction changes, so cached corridors are rebuilt.
+CORRIDOR_VERSION = 1
 
 #: Sides a corridor can be clipped to: the country on the left or right of the border
 #: walked from the Afghan tripoint to Gwatar Bay.
@@ -123,6 +127,11 @@ def _side_polygon(lon: np.ndarray, lat: np.ndarray, side: str, reach_m: float) -
 def border_corridor(km: float, side: str | None = None, border: str = settings.DEFAULT_BORDER) -> BaseGeometry:
     """Return the polygon of all points within ``km`` of the border, on the ellipsoid.
 
+    A corridor takes seconds to build, so it is built once per border file and distance
+    and kept in the disk cache (:mod:`geo.cache`), keyed by the border file's SHA-256,
+    ``km``, ``side`` and the construction's parameters; later runs read it back in
+    milliseconds, and a process keeps the ones it used in memory.
+
     Parameters
     ----------
     km : float
@@ -147,15 +156,35 @@ def border_corridor(km: float, side: str | None = None, border: str = settings.D
         raise GeoValueError(f"km must be a positive number of kilometres, not {km!r}")
     if side is not None and side not in SIDES:
         raise GeoValueError(f"side must be one of {sorted(SIDES)} or None, not {side!r}")
+    from geo.cache import cached_arrays, file_sha256
+    from geo.reference.boundaries import border_path
+
+    key = {"border_sha256": file_sha256(border_path(border)), "km": float(km), "side": side,
+           "version": CORRIDOR_VERSION, "simplify_m": SIMPLIFY_M, "circle_points": CIRCLE_POINTS,
+           "fan_step_deg": FAN_STEP_DEG, "crack_deg": CRACK_DEG, "max_segment_m": MAX_SEGMENT_M}
+
+    def build() -> dict[str, np.ndarray]:
+        geometry = _build(float(km), side, border)
+        return {"wkb": np.frombuffer(shapely.to_wkb(geometry), dtype=np.uint8)}
+
+    return shapely.from_wkb(cached_arrays("corridor", key, build)["wkb"].tobytes())
+
+
+def _build(km: float, side: str | None, border: str) -> BaseGeometry:
     lon, lat = _simplified_border(border)
     radius_m = km * 1000.0
     if side is not None:  # one side is the cached whole corridor, clipped
         whole = border_corridor(km, None, border)
         return shapely.normalize(whole.intersection(_side_polygon(lon, lat, side, radius_m * 2 + 50_000)))
-    ends = np.array([0, len(lon) - 1])
-    pieces = _pieces(lon, lat, radius_m) + _circles(lon[ends], lat[ends], radius_m)
-    # GEOS leaves zero-width cracks where piece edges cross; a 1 mm outward buffer closes them
-    corridor = shapely.union_all(pieces).buffer(CRACK_DEG, quad_segs=1, join_style="mitre")
+    with bar(f"building the {km:g} km corridor of the {border} border (once)", 3, unit="steps") as step:
+        ends = np.array([0, len(lon) - 1])
+        pieces = _pieces(lon, lat, radius_m) + _circles(lon[ends], lat[ends], radius_m)
+        step.advance()
+        union = shapely.union_all(pieces)
+        step.advance()
+        # GEOS leaves zero-width cracks where piece edges cross; a 1 mm outward buffer closes them
+        corridor = union.buffer(CRACK_DEG, quad_segs=1, join_style="mitre")
+        step.advance()
     return shapely.normalize(corridor)
 
 

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from geo.ellipsoid import GEOD
 from geo.errors import GeoValueError
-from geo.geodesy.distance import GEOD
 
 #: Smallest radius of curvature of the WGS84 ellipsoid, in metres: the meridian's at the
 #: equator, a(1 - e²). No normal section anywhere curves more tightly.

@@ -4,7 +4,7 @@ Every layer is a GeoDataFrame in EPSG:4326 read from ``data/boundaries/`` (built
 ``scripts/build_boundaries.py``; sources, licences and checksums in ``SOURCES.md`` and
 ``provenance.json`` there). The default border, ``"osm"``, is OpenStreetMap's; the
 provinces and countries are conflated to it, so the edge Balochistan shares with Sistan
-and Baluchestan *is* that line. Lengths, areas and distances are geodesic on WGS84.
+and Baluchestan *is* that line. Lengths, areas and distances are geodesic on GEOD.
 
 Examples
 --------
@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 
 import geopandas as gpd
@@ -28,7 +29,7 @@ import pandas as pd
 
 from geo import settings
 from geo.datasets import data_path
-from geo.ellipsoid import WGS84
+from geo.ellipsoid import GEOD
 from geo.errors import BorderSourceError
 
 __all__ = [
@@ -85,7 +86,7 @@ def geodesic_length_km(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """
     series = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     series = series.to_crs("EPSG:4326")
-    values = [WGS84.geometry_length(g) / 1000.0 for g in series]
+    values = [GEOD.geometry_length(g) / 1000.0 for g in series]
     return pd.Series(values, index=series.index, name="length_km", dtype=float)
 
 
@@ -100,7 +101,7 @@ def geodesic_area_km2(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """
     series = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     series = series.to_crs("EPSG:4326")
-    values = [abs(WGS84.geometry_area_perimeter(g)[0]) / 1e6 for g in series]
+    values = [abs(GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in series]
     return pd.Series(values, index=series.index, name="area_km2", dtype=float)
 
 
@@ -165,6 +166,17 @@ def _border(source: str) -> gpd.GeoDataFrame:
     frame = _read(_BORDER_FILES[source])
     frame["length_km"] = geodesic_length_km(frame)
     return frame[["source", "name", "length_km", "geometry"]]
+
+
+def border_path(source: str = settings.DEFAULT_BORDER) -> Path:
+    """The bundled file that holds a border source (what caches of derived geometry key on).
+
+    Examples
+    --------
+    >>> border_path("naturalearth").name
+    'border_naturalearth.geojson'
+    """
+    return data_path("boundaries", _BORDER_FILES[_check_source(source)])
 
 
 def border(source: str = settings.DEFAULT_BORDER) -> gpd.GeoDataFrame:

@@ -39,7 +39,7 @@ import shapely
 
 from geo import settings
 from geo.datasets import data_path
-from geo.ellipsoid import WGS84
+from geo.ellipsoid import GEOD
 from geo.errors import DataError, GeocodeError
 from geo.reference.names import (
     COUNTRY_ALIASES,
@@ -223,7 +223,7 @@ def region_distance_km(lat: Any, lon: Any) -> np.ndarray:
     out = np.zeros(len(lat))
     outside = ~shapely.contains_xy(polygon, lon, lat)
     for i in np.flatnonzero(outside):
-        _, _, metres = WGS84.inv(np.full(len(outline), lon[i]), np.full(len(outline), lat[i]),
+        _, _, metres = GEOD.inv(np.full(len(outline), lon[i]), np.full(len(outline), lat[i]),
                                  outline[:, 0], outline[:, 1])
         out[i] = float(np.min(metres)) / 1000.0
     return out
@@ -232,7 +232,7 @@ def region_distance_km(lat: Any, lon: Any) -> np.ndarray:
 def _place_km(a: pd.Series, b: pd.DataFrame) -> np.ndarray:
     """Geodesic km from place ``a`` to each place of ``b``."""
     n = len(b)
-    _, _, metres = WGS84.inv(np.full(n, float(a["longitude"])), np.full(n, float(a["latitude"])),
+    _, _, metres = GEOD.inv(np.full(n, float(a["longitude"])), np.full(n, float(a["latitude"])),
                              b["longitude"].to_numpy(dtype=float), b["latitude"].to_numpy(dtype=float))
     return np.asarray(metres) / 1000.0
 

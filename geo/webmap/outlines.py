@@ -189,7 +189,7 @@ def density_classes(max_density: float, n: int = 5) -> list[float]:
 
 def province_areas_km2(provinces: gpd.GeoDataFrame) -> np.ndarray:
     """Geodesic areas (WGS84) of the provinces in km²."""
-    from geo.geodesy.distance import GEOD
+    from geo.ellipsoid import GEOD
 
     return np.array([abs(GEOD.geometry_area_perimeter(g)[0]) / 1e6 if g is not None and not g.is_empty else np.nan
                      for g in provinces.geometry])

@@ -66,3 +66,74 @@ def test_bad_arguments():
         border_corridor(0)
     with pytest.raises(GeoValueError, match="'IRN', 'PAK'"):
         border_corridor(10, side="AFG")
+
+
+# --------------------------------------------------------------------------- the disk cache
+
+
+@pytest.fixture
+def counted_builds(tmp_path, monkeypatch):
+    """Corridors cached in a fresh folder, with every real build counted."""
+    from geo import settings
+    from geo.geodesy import corridor
+
+    monkeypatch.setattr(settings, "CACHE_DIR", str(tmp_path / "cache"))
+    builds: list[tuple[float, str | None, str]] = []
+    real_build = corridor._build
+
+    def counting(km, side, border):
+        builds.append((km, side, border))
+        return real_build(km, side, border)
+
+    monkeypatch.setattr(corridor, "_build", counting)
+    border_corridor.cache_clear()
+    yield builds
+    border_corridor.cache_clear()
+
+
+def test_a_second_run_reuses_the_cached_corridor(counted_builds, tmp_path):
+    first = border_corridor(30, border="naturalearth")
+    border_corridor.cache_clear()  # a new process: nothing in memory
+    second = border_corridor(30, border="naturalearth")
+    assert counted_builds == [(30.0, None, "naturalearth")]
+    assert second.equals_exact(first, 0.0)
+    assert len(list((tmp_path / "cache" / "corridor").glob("*.npz"))) == 1
+
+
+def test_other_bands_or_a_changed_border_file_rebuild(counted_builds, tmp_path, monkeypatch):
+    from geo.reference import boundaries
+
+    border_corridor(30, border="naturalearth")
+    border_corridor(40, border="naturalearth")
+    assert len(counted_builds) == 2
+    # the same line in a file with other bytes: another SHA-256, so another entry
+    changed = tmp_path / "border_naturalearth.geojson"
+    changed.write_bytes(boundaries.border_path("naturalearth").read_bytes() + b"\n")
+    monkeypatch.setattr(boundaries, "border_path", lambda source="osm": changed)
+    border_corridor.cache_clear()
+    border_corridor(30, border="naturalearth")
+    assert len(counted_builds) == 3
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered"])
+def test_a_corrupt_cache_file_is_rebuilt_not_trusted(counted_builds, tmp_path, damage):
+    good = border_corridor(30, border="naturalearth")
+    (path,) = (tmp_path / "cache" / "corridor").glob("*.npz")
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"not a cache file")
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    else:  # a well-formed file whose corridor is another one: the checksum tells
+        with np.load(path) as stored:
+            arrays = dict(stored)
+        arrays["wkb"] = np.frombuffer(shapely.to_wkb(shapely.box(60, 25, 61, 26)), dtype=np.uint8)
+        with path.open("wb") as handle:
+            np.savez(handle, **arrays)
+    border_corridor.cache_clear()
+    again = border_corridor(30, border="naturalearth")
+    assert len(counted_builds) == 2
+    assert again.equals_exact(good, 0.0)
+    border_corridor.cache_clear()
+    border_corridor(30, border="naturalearth")  # the rebuilt file is good again
+    assert len(counted_builds) == 2

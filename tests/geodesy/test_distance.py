@@ -57,6 +57,25 @@ def test_matches_geographiclib_reference_within_a_metre(border_coords):
     assert error.max() < 1.0, f"worst error {error.max():.3f} m at {points[int(error.argmax())]}"
 
 
+def test_the_grid_search_matches_geographiclib_within_a_metre(border_coords):
+    # the candidate grid, which queries of 50,000 points or more use, on the same points
+    points = _reference_points(border_coords)
+    lon, lat = (np.array(v) for v in zip(*points, strict=True))
+    line = PreparedLine(*np.array(border_coords).T).use_grid()
+    assert (line.grid.leaves(lon, lat) >= 0).sum() > 190  # all but Tehran go through the grid
+    ours = line.nearest(lon, lat).distance_m
+    reference = np.array([distance_to_line(x, y, border_coords) for x, y in points])
+    error = np.abs(ours - reference)
+    assert error.max() < 1.0, f"worst error {error.max():.3f} m at {points[int(error.argmax())]}"
+
+
+def test_coordinate_arrays_need_no_geometries():
+    lon, lat = np.array([60.643, np.nan, 67.0014]), np.array([25.2919, 26.0, 30.1841])
+    result = border_distance((lon, lat))
+    assert result.name == "border_distance_km"
+    assert result.round(1).tolist()[::2] == [99.0, 460.4] and np.isnan(result.iloc[1])
+
+
 def test_far_cities_and_nearest_point(border_coords):
     frame = gpd.GeoDataFrame(geometry=[Point(TEHRAN), Point(ISLAMABAD)], crs="EPSG:4326")
     near = nearest_border_points(frame)
