@@ -173,8 +173,12 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) -
     if "b" not in mode:
         kwargs.setdefault("encoding", "utf-8")
         kwargs.setdefault("newline", "")
-    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name, path.parent), suffix=_SUFFIX, dir=path.parent)
+    tmp_name: str | None = None
     try:
+        # a signal between creating the file and knowing its name would leave it behind
+        with _signals_held():
+            fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name, path.parent), suffix=_SUFFIX,
+                                            dir=path.parent)
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
@@ -183,8 +187,9 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) -
             os.chmod(tmp_name, 0o644)
             _publish(tmp_name, path)
     except BaseException:
-        with _signals_held(), contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        if tmp_name is not None:
+            with _signals_held(), contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
         raise
 
 
