@@ -7,6 +7,7 @@ fails the run, so that CI can never pass with its browser tests skipped.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -98,3 +99,17 @@ def offline_page(browser: Any) -> Iterator[OfflinePage]:
 def repo_root() -> Path:
     """The checkout's top folder."""
     return REPO
+
+
+@pytest.fixture
+def geo_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """caplog, also when a CLI test has stopped the "geo" logger from propagating."""
+    logger = logging.getLogger("geo")
+    logger.addHandler(caplog.handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield caplog
+    finally:
+        logger.removeHandler(caplog.handler)
+        logger.setLevel(level)

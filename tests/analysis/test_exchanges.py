@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -87,18 +84,6 @@ def test_days_and_km_windows_are_inclusive():
     assert len(pairs(frame, days=3, km=49.95)) == 0
 
 
-@pytest.fixture
-def geo_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """caplog, also when a CLI test has stopped the "geo" logger from propagating (as test_io's)."""
-    logger = logging.getLogger("geo")
-    logger.addHandler(caplog.handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        yield caplog
-    finally:
-        logger.removeHandler(caplog.handler)
-        logger.setLevel(level)
 
 
 def test_same_side_and_undated_incidents_never_pair(geo_log):

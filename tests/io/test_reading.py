@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 import tempfile
 from pathlib import Path
@@ -49,18 +48,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@pytest.fixture
-def geo_log(caplog: pytest.LogCaptureFixture) -> Any:
-    """caplog, also when a CLI test has stopped the "geo" logger from propagating."""
-    logger = logging.getLogger("geo")
-    logger.addHandler(caplog.handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        yield caplog
-    finally:
-        logger.removeHandler(caplog.handler)
-        logger.setLevel(level)
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
