@@ -135,6 +135,25 @@ def check_output(
     return path
 
 
+def _readable_pandas_metadata(metadata: dict[bytes, bytes] | None) -> dict[bytes, bytes]:
+    """Arrow's pandas metadata, with nested Arrow dtypes recorded as ``object``.
+
+    pandas records a list column's dtype as ``"list<item: ...>[pyarrow]"`` but cannot parse
+    that name back, so geopandas and pandas could not read the file; as ``object`` the column
+    reads back as lists.
+    """
+    metadata = dict(metadata or {})
+    if b"pandas" not in metadata:
+        return metadata
+    pandas_meta = json.loads(metadata[b"pandas"])
+    for column in pandas_meta.get("columns", []):
+        numpy_type = str(column.get("numpy_type", ""))
+        if numpy_type.endswith("[pyarrow]") and ("<" in numpy_type or "[" in numpy_type[:-len("[pyarrow]")]):
+            column["numpy_type"] = "object"
+    metadata[b"pandas"] = json.dumps(pandas_meta).encode()
+    return metadata
+
+
 def cells_for_csv(table: pd.DataFrame) -> pd.DataFrame:
     """Lists and objects as JSON text, so that a CSV cell holds them losslessly."""
     out = table.copy()
@@ -219,6 +238,7 @@ class IncidentWriter:
         self._stack = contextlib.ExitStack()
         self._handle: IO[Any] = self._stack.enter_context(atomic_write(self.path, "wb"))
         self._parquet: Any = None
+        self._empty: gpd.GeoDataFrame | None = None
         self._wrote_header = False
         if self.format == "geojson":
             self._handle.write(geojson_text.HEADER)
@@ -232,8 +252,11 @@ class IncidentWriter:
             raise GeoValueError(f"a chunk for {str(self.path)!r} has the columns {columns}, not {self._columns}")
         for start in range(0, len(frame), WRITE_CHUNK_ROWS):
             self._write_chunk(frame.iloc[start:start + WRITE_CHUNK_ROWS])
-        if not len(frame) and self.format != "geojson" and self.records == 0:
-            self._write_chunk(frame)  # the header of an empty table
+        if not len(frame) and self.records == 0:
+            if self.format == "csv" and not self._wrote_header:
+                self._write_chunk(frame)  # the header of an empty table
+            elif self.format == "parquet" and self._empty is None:
+                self._empty = frame  # the columns of a file that may stay empty
 
     def _write_chunk(self, chunk: gpd.GeoDataFrame) -> None:
         if self.format == "geojson":
@@ -256,11 +279,14 @@ class IncidentWriter:
         wkb = shapely.to_wkb(chunk.geometry.to_numpy(), flavor="iso")
         table = table.append_column(name, pa.array(wkb, pa.binary()))
         if self._parquet is None:
+            # a column that is empty in the first chunk holds text in the file (all it can hold later)
+            table = table.cast(pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f
+                                          for f in table.schema], metadata=table.schema.metadata))
             # GeoParquet 1.0 metadata; no bounds or types: the first chunk cannot know the file's
             crs = chunk.crs.to_json_dict() if chunk.crs is not None else None
             geo_meta = {"version": "1.0.0", "primary_column": name,
                         "columns": {name: {"encoding": "WKB", "geometry_types": [], "crs": crs}}}
-            metadata = {**(table.schema.metadata or {}), b"geo": json.dumps(geo_meta).encode()}
+            metadata = {**_readable_pandas_metadata(table.schema.metadata), b"geo": json.dumps(geo_meta).encode()}
             self._parquet = pq.ParquetWriter(self._handle, table.schema.with_metadata(metadata))
         self._parquet.write_table(table.cast(self._parquet.schema))
 
@@ -275,14 +301,26 @@ class IncidentWriter:
             if error is None:
                 if self.format == "geojson":
                     self._handle.write(geojson_text.FOOTER)
-                elif self._parquet is not None:
+                elif self.format == "parquet":
+                    if self._parquet is None:  # no records at all: the file still has the columns
+                        empty = self._empty if self._empty is not None else gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+                        self._write_parquet(empty)
+                    assert self._parquet is not None
                     self._parquet.close()
-                elif self.format == "parquet":  # no records at all
-                    gpd.GeoDataFrame(geometry=[], crs="EPSG:4326").to_parquet(self._handle, index=False)
         except BaseException as failure:
+            self._abandon_parquet()
             self._stack.__exit__(type(failure), failure, failure.__traceback__)
             raise
+        if error is not None:
+            self._abandon_parquet()
         self._stack.__exit__(kind, error, tb)
+
+    def _abandon_parquet(self) -> None:
+        """Close the Parquet writer of a failed file (into the temporary file, removed next)."""
+        writer, self._parquet = self._parquet, None
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
 
     def __enter__(self) -> Self:
         return self
@@ -315,10 +353,6 @@ def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Pa
     fmt = output_format(path)
     if fmt in OGR_DRIVERS:
         _write_ogr(frame, path, OGR_DRIVERS[fmt])
-        return path
-    if fmt == "parquet":
-        with atomic_write(path, "wb") as handle:
-            frame.to_parquet(handle, index=False)
         return path
     with IncidentWriter(path) as writer:
         writer.write(frame)

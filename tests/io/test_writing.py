@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from _helpers import obvious_geojson_text, synthetic_incidents
 from hypothesis import given, settings
@@ -174,3 +175,18 @@ def test_csv_cells_of_arrow_lists_are_json_dumps_text() -> None:
     cells = writing.cells_for_csv(frame[["sources"]])["sources"]
     for cell, value in zip(cells, frame["sources"], strict=True):
         assert pd.isna(cell) if value is pd.NA else cell == json.dumps(value, ensure_ascii=False)  # the default separators, ", " and ": "
+
+
+@pytest.mark.parametrize("rows", [12, 0])
+def test_geoparquet_with_list_columns_reads_back_in_geopandas_and_pyarrow(tmp_path: Path, rows: int) -> None:
+    # pandas names an Arrow list dtype "list<...>[pyarrow]" in the file but cannot parse that name back
+    frame = synthetic_incidents(12)
+    arrow = pa.array(frame["sources"].tolist())  # as the CSV and UCDP readers give them
+    frame["sources"] = pd.Series(arrow, index=frame.index, dtype=pd.ArrowDtype(arrow.type))
+    frame = frame.iloc[:rows]
+    out = write_incidents(frame, tmp_path / "out.parquet")
+    back = gpd.read_parquet(out)
+    assert back.crs == frame.crs and len(back) == rows
+    assert back["id"].tolist() == frame["id"].tolist()
+    assert [s[0]["url"] for s in back["sources"]] == [s[0]["url"] for s in frame["sources"]]
+    assert pd.read_parquet(out).columns.tolist() == [str(c) for c in frame.columns]
