@@ -46,7 +46,8 @@ from geo.files import no_clobber as keep_existing
 
 __all__ = [
     "SUMMARY_REJECTS_STEM", "check_output", "check_output_folder", "conclude", "finish",
-    "keep_existing", "load_incidents", "no_clobber_option", "output_kinds", "reading_options",
+    "keep_existing", "load_incidents", "no_clobber_option", "output_kinds", "reading_options", "region_only_flag",
+    "report_read",
 ]
 
 logger = logging.getLogger("geo")
@@ -251,9 +252,20 @@ def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, inpu
     from geo.io import read_incidents_checked
 
     if region_only is None:
-        ctx = click.get_current_context(silent=True)
-        region_only = bool(ctx.meta.get("geo.region_only", False)) if ctx is not None else False
+        region_only = region_only_flag()
     result = read_incidents_checked(path, input_format, fix_swapped=fix_swapped, region_only=region_only)
+    report_read(result)
+    return result
+
+
+def region_only_flag() -> bool:
+    """The running command's ``--region-only`` flag (False outside a command or without one)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx.meta.get("geo.region_only", False)) if ctx is not None else False
+
+
+def report_read(result: Any) -> None:
+    """Log a read's warnings and rejects (the first :data:`MAX_WARNINGS` of each, then a count)."""
     for warning in result.warnings[:MAX_WARNINGS]:
         logger.warning("geo: warning: %s", warning)
     if len(result.warnings) > MAX_WARNINGS:
@@ -262,7 +274,6 @@ def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, inpu
         logger.warning("geo: rejected: %s", message)
     if result.n_rejected > MAX_WARNINGS:
         logger.warning("geo: rejected: and %d more (all are in the rejects file)", result.n_rejected - MAX_WARNINGS)
-    return result
 
 
 def conclude(

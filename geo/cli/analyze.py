@@ -14,9 +14,10 @@ from geo.cli._common import (
     check_output_folder,
     finish,
     keep_existing,
-    load_incidents,
     no_clobber_option,
     reading_options,
+    region_only_flag,
+    report_read,
 )
 
 logger = logging.getLogger("geo")
@@ -79,9 +80,14 @@ def cli(input_path: str, output: str, border: str, bands: str, engine: str, sche
 
     Records that cannot be used are written with their reasons to OUTPUT.rejects.csv;
     the command then exits 1 unless --allow-rejects is given.
+
+    A file of any size is read, measured and written a chunk at a time, so memory does not
+    grow with it: CSV, GeoParquet (by row group) and xlsx stream. GeoJSON, GeoPackage and
+    FlatGeobuf cannot be read in parts and are read whole; GeoPackage and FlatGeobuf
+    outputs are written whole at the end. Either way the output appears only when
+    complete: an error or an interrupt leaves no output file.
     """
-    from geo.analysis.core import analyze
-    from geo.io import write_incidents
+    from geo.analysis.stream import analyze_file
 
     if engine == "dask":
         check_output_folder(output, inputs=[input_path], no_clobber=no_clobber, what="partitions of an analysis",
@@ -94,11 +100,11 @@ def cli(input_path: str, output: str, border: str, bands: str, engine: str, sche
         raise click.UsageError("--scheduler and --workers need --engine dask")
     check_output(output, inputs=[input_path], no_clobber=no_clobber)  # before any work
     edges = parse_bands(bands)
-    result = load_incidents(input_path, fix_swapped, input_format)
-    measured = analyze(result.frame, border=border, bands=edges)
     with keep_existing(no_clobber):
-        write_incidents(measured, output)
-        finish(result, output, allow_rejects, len(measured), wrote=output)
+        result = analyze_file(input_path, output, border=border, bands=edges, format=input_format,
+                              fix_swapped=fix_swapped, region_only=region_only_flag())
+        report_read(result)
+        finish(result, output, allow_rejects, wrote=output)
 
 
 def _is_partition(name: str) -> bool:

@@ -65,6 +65,12 @@ class _GeoGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("geo: interrupted; no partial output was left behind", err=True)
             ctx.exit(130)
+        except OSError as err:  # a full disk, a file gone: the system's reason, without a traceback
+            if logger.isEnabledFor(logging.DEBUG):
+                traceback.print_exc()
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"geo: error: {where}{err.strerror or err}; no partial output was left behind", err=True)
+            ctx.exit(1)
 
 
 def _configure_logging(verbose: int, quiet: int) -> None:

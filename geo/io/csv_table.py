@@ -46,7 +46,7 @@ class IrregularCsv(Exception):
 
 
 def _csv_chunks_fast(path: Path, header: list[str], rows: int, block_bytes: int) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-    """Chunks of a CSV as text columns with their line numbers, read by pyarrow."""
+    """Chunks of exactly ``rows`` records (the last may hold fewer), as text columns with their lines."""
     import pyarrow.csv as pacsv
 
     read = pacsv.ReadOptions(block_size=block_bytes, use_threads=True)
@@ -60,7 +60,7 @@ def _csv_chunks_fast(path: Path, header: list[str], rows: int, block_bytes: int)
         raise IrregularCsv(str(err)) from None
     next_line = 2  # the header is line 1
     position = 0  # records before this chunk: the index is the position in the file
-    batches: list[pa.RecordBatch] = []
+    pending: list[pa.RecordBatch] = []
     count = 0
     while True:
         try:
@@ -70,26 +70,34 @@ def _csv_chunks_fast(path: Path, header: list[str], rows: int, block_bytes: int)
         except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
             raise IrregularCsv(str(err)) from None
         if batch is not None:
-            batches.append(batch)
+            pending.append(batch)
             count += batch.num_rows
-        if batches and (batch is None or count >= rows):
-            table = pa.Table.from_batches(batches)
-            batches, count = [], 0
-            # a quoted value holding line breaks moves every later record down a line
-            breaks = np.zeros(table.num_rows, dtype=np.int64)
-            for column in table.columns:
-                counts = pc.count_substring(column, "\n")
-                if pc.max(counts).as_py():
-                    breaks += counts.fill_null(0).to_numpy(zero_copy_only=False)
-            lines = next_line + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
-            next_line = int(lines[-1] + breaks[-1] + 1) if table.num_rows else next_line
-            frame = table.to_pandas()
+        # every chunk holds exactly ``rows`` records, but the last
+        while count >= rows or (batch is None and count):
+            table = pa.Table.from_batches(pending)
+            take = min(rows, count)
+            chunk, rest = table.slice(0, take), table.slice(take)
+            pending, count = rest.to_batches(), rest.num_rows
+            lines, next_line = _record_lines(chunk, next_line)
+            frame = chunk.to_pandas()
             frame.columns = header
             frame.index = pd.RangeIndex(position, position + len(frame))
             position += len(frame)
             yield frame, lines
         if batch is None:
             return
+
+
+def _record_lines(table: pa.Table, next_line: int) -> tuple[np.ndarray, int]:
+    """The line each record of ``table`` starts on, and the line after the last."""
+    # a quoted value holding line breaks moves every later record down a line
+    breaks = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        counts = pc.count_substring(column, "\n")
+        if pc.max(counts).as_py():
+            breaks += counts.fill_null(0).to_numpy(zero_copy_only=False)
+    lines = next_line + np.arange(table.num_rows, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
+    return lines, (int(lines[-1] + breaks[-1] + 1) if table.num_rows else next_line)
 
 
 def _capture(handle: Any, lines: list[str]) -> Iterator[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import shapely
 from geo.errors import InputFileError
 from geo.io import formats, validate
 from geo.io.csv_table import IrregularCsv, csv_header, csv_text_chunks
+from geo.io.text_kinds import infer_text_columns
 
 logger = logging.getLogger("geo")
 
@@ -40,13 +40,7 @@ CSV_BLOCK_BYTES: int = 16 * 2**20
 #: Inputs larger than this many bytes log their progress at INFO level.
 LARGE_INPUT_BYTES: int = 64 * 2**20
 
-# numbers as a CSV writes them; "007" and "+5" are text (an id, a code), not 7 and 5
-_INT_TEXT = r"-?(?:0|[1-9]\d*)"
-_FLOAT_TEXT = r"-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_JSON_TEXT = r"\s*[\[{].*"
-
-
-@dataclass
+@dataclass(kw_only=True)
 class Piece:
     """One chunk of a file, as the readers hand it to the checks."""
 
@@ -80,7 +74,8 @@ def tabular_piece(raw: pd.DataFrame, record: np.ndarray, layout: str | None, pat
         raise InputFileError(_NO_COORDINATES, path=str(path))
     lon, lat, problems = validate.parse_coordinates(table, lat_col, lon_col)
     table = table.drop(columns=[lat_col, lon_col])
-    return Piece(table, lon, lat, record, problems, raw, None, str(lat_col), str(lon_col), layout=layout)
+    return Piece(table=table, lon=lon, lat=lat, record=record, problems=problems, original=raw,
+                 lat_field=str(lat_col), lon_field=str(lon_col), layout=layout)
 
 
 _NO_COORDINATES = (f"no coordinate columns; expected a latitude column ({', '.join(validate.LAT_NAMES)}) "
@@ -143,12 +138,24 @@ def geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, c
     points[missing] = None
     lon = shapely.get_x(points).astype(float)
     lat = shapely.get_y(points).astype(float)
-    return Piece(table, lon, lat, record, problems, original, crs, "geometry", "geometry", non_point=other,
-                  layout=layout)
+    return Piece(table=table, lon=lon, lat=lat, record=record, problems=problems, original=original, crs=crs,
+                 lat_field="geometry", lon_field="geometry", non_point=other, layout=layout)
 
 
-def _arrow_lists(arrow_type: pa.DataType) -> Any:
-    return pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) else None
+def _arrow_types(arrow_type: pa.DataType) -> Any:
+    """The pandas type of a Parquet column, the same in every chunk of the file.
+
+    Lists stay in Arrow (compact, and what pandas' own metadata asks for). Whole numbers
+    and booleans become pandas' nullable types: NumPy's would make a column ``float`` in a
+    chunk with a missing value and ``int64`` in one without.
+    """
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return pd.ArrowDtype(arrow_type)
+    if pa.types.is_integer(arrow_type):
+        return pd.api.types.pandas_dtype(str(arrow_type).replace("int", "Int").replace("uInt", "UInt"))
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
 
 
 def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> Iterator[Piece]:
@@ -178,8 +185,7 @@ def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> I
     start = 1
     try:
         for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
-            # lists stay in Arrow (compact, and what pandas' own metadata asks for)
-            table = batch.to_pandas(types_mapper=_arrow_lists)
+            table = batch.to_pandas(types_mapper=_arrow_types)
             record = np.arange(start, start + len(table), dtype=np.int64)
             table.index = pd.RangeIndex(start - 1, start - 1 + len(table))
             start += len(table)
@@ -305,9 +311,9 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
     problems.loc[has_reason, "field"] = "geometry"
     problems.loc[has_reason, "reason"] = [r for r in reasons if r is not None]
     progress.advance(len(table))
-    yield Piece(table, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float),
-                 np.arange(1, len(table) + 1, dtype=np.int64), problems, original, crs, "geometry", "geometry",
-                 point_notes=notes, layout=layout)
+    yield Piece(table=table, lon=np.asarray(lon, dtype=float), lat=np.asarray(lat, dtype=float),
+                record=np.arange(1, len(table) + 1, dtype=np.int64), problems=problems, original=original, crs=crs,
+                lat_field="geometry", lon_field="geometry", point_notes=notes, layout=layout)
 
 
 def empty_schema_frame() -> pd.DataFrame:
@@ -339,58 +345,6 @@ class Progress:
 
     def restart(self) -> None:
         self.count = 0
-
-
-def _json_cells(values: pd.Series) -> pd.Series | None:
-    """A text column's JSON arrays and objects, decoded; None unless every filled cell is one."""
-    decoded: list[Any] = []
-    for text in values.to_numpy(dtype=object):
-        if not isinstance(text, str):
-            decoded.append(None)
-            continue
-        try:
-            decoded.append(json.loads(text))
-        except json.JSONDecodeError:
-            return None
-    return pd.Series(decoded, index=values.index, dtype=object)
-
-
-def infer_text_columns(frame: pd.DataFrame, skip: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
-    """Type a CSV's text columns, except those in ``skip``: the one CSV typing of geo.
-
-    A column whose filled cells are all whole numbers becomes ``Int64`` (beyond 2**53 it
-    stays text), all numbers ``float``, all ``true``/``false`` (any case) ``boolean``,
-    and all JSON arrays or objects lists and dicts. Numbers with a leading zero or a plus
-    sign ("007", "+5") keep the column as text. Blank cells are missing.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"n": ["1", None], "x": ["1.5", "2"], "code": ["007", "12"],
-    ...                       "ok": ["True", "false"], "tags": ['["a"]', None]}, dtype="str")
-    >>> typed = infer_text_columns(table)
-    >>> [str(t) for t in typed.dtypes]
-    ['Int64', 'float64', 'str', 'boolean', 'object']
-    >>> typed["tags"].tolist()
-    [['a'], None]
-    """
-    for column in frame.columns:
-        if column in skip or frame[column].dtype != "str":
-            continue
-        values = frame[column].dropna()
-        if values.empty:
-            continue
-        if values.str.fullmatch(_INT_TEXT).all():
-            numbers = pd.to_numeric(frame[column], errors="coerce")
-            frame[column] = numbers.astype("Int64") if numbers.abs().max() < 2**53 else frame[column]
-        elif values.str.fullmatch(_FLOAT_TEXT).all():
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-        elif values.str.lower().isin(["true", "false"]).all():
-            frame[column] = frame[column].str.lower().map({"true": True, "false": False}).astype("boolean")
-        elif values.str.fullmatch(_JSON_TEXT, flags=re.DOTALL).all():
-            decoded = _json_cells(frame[column])
-            if decoded is not None:
-                frame[column] = decoded
-    return frame
 
 
 @dataclass

@@ -269,9 +269,16 @@ def test_interrupted_parquet_write_leaves_no_partial_file(tmp_path: Path, monkey
         handle.write(b"PAR1 partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(gpd.GeoDataFrame, "to_parquet", half_written)
+    def half_a_row_group(self, table, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")  # the writer has put the file's header in the temporary file
+
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_parquet", half_written)  # a whole frame at once
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", half_a_row_group)  # a chunk at a time (geo analyze)
     result = _run("analyze", str(BAD / "bom_urdu_persian.csv"), "-o", str(out))
     assert result.exit_code != 0
+    assert "disk full" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -188,7 +188,7 @@ def test_rejects_that_cannot_be_written_beside_the_input_are_one_line(
     def read_only(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("geo.io.reading.write_rejects", read_only)  # as in a read-only folder
+    monkeypatch.setattr("geo.io.chunks.write_rejects", read_only)  # as in a read-only folder
     result = _run("summary", source, "--allow-rejects")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "in.csv.summary.rejects.csv': cannot write the rejected records: Permission denied" in result.stderr

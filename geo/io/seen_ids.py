@@ -1,0 +1,112 @@
+"""Duplicate ids across the chunks of a file, in little memory.
+
+A record whose id an earlier record of the file already has is rejected; the first is
+kept. Read in chunks, a file's ids are checked against those of the earlier chunks: each
+id is kept as a 64-bit hash (sorted, for a binary search) with its record number and its
+text in Arrow (about 20 bytes an id, against some 80 for a Python string), and a hash
+that matches is confirmed on the text, so two ids whose hashes collide are never taken
+for one. Sorted runs are merged as they grow (the sizes at least halve from the first
+run to the last), so a file of ``n`` ids is searched in ``log n`` runs.
+
+Examples
+--------
+>>> import numpy as np
+>>> import pandas as pd
+>>> seen = SeenIds("line")
+>>> seen.check(pd.Series(["a", "b", "a"]), np.array([2, 3, 4])).tolist()
+[None, None, "duplicate id 'a' (first at line 2)"]
+>>> seen.check(pd.Series(["b", None, "c"]), np.array([5, 6, 7])).tolist()
+["duplicate id 'b' (first at line 3)", None, None]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+__all__ = ["SeenIds"]
+
+
+@dataclass
+class _Run:
+    hashes: np.ndarray  # uint64, sorted
+    records: np.ndarray  # int64, in the order of ``hashes``
+    texts: pa.Array  # the ids as text, in the same order
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def _hash(texts: np.ndarray) -> np.ndarray:
+    return np.asarray(pd.util.hash_array(texts, categorize=False), dtype=np.uint64)
+
+
+class SeenIds:
+    """The ids of the records kept so far in a file, to reject later records with the same id.
+
+    Parameters
+    ----------
+    unit : str
+        What a record number counts ("line", "feature", "row"), for the reasons.
+    """
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self._runs: list[_Run] = []
+
+    def check(self, ids: pd.Series, record: np.ndarray) -> pd.Series:
+        """A reason for each record whose id an earlier record has (else None), then remember the rest.
+
+        Records are taken in order: ``ids`` of one chunk, after every earlier chunk.
+        """
+        reason = pd.Series(None, index=ids.index, dtype=object)
+        present = np.flatnonzero(ids.notna().to_numpy())
+        if not len(present):
+            return reason
+        texts = ids.iloc[present].astype(str).to_numpy(dtype=object)
+        hashes = _hash(texts)
+        first_at = self._earlier(hashes, texts)
+        # within the chunk: the first of equal ids is the one kept (stable order)
+        within = pd.Series(texts).duplicated(keep="first").to_numpy()
+        if within.any():
+            firsts = pd.Series(record[present]).groupby(texts, sort=False).transform("first").to_numpy()
+            first_at = np.where((first_at < 0) & within, firsts, first_at)
+        dup = first_at >= 0
+        if dup.any():
+            where = present[dup]
+            reason.iloc[where] = [f"duplicate id {text!r} (first at {self.unit} {int(at)})"
+                                  for text, at in zip(texts[dup], first_at[dup], strict=True)]
+        new = ~dup
+        self._add(hashes[new], record[present][new].astype(np.int64), texts[new])
+        return reason.astype(object).where(reason.notna(), None)
+
+    def _earlier(self, hashes: np.ndarray, texts: np.ndarray) -> np.ndarray:
+        """The record of an earlier chunk with each id, or -1."""
+        found = np.full(len(hashes), -1, dtype=np.int64)
+        for run in self._runs:
+            at = np.searchsorted(run.hashes, hashes)
+            inside = at < len(run)
+            hit = np.flatnonzero(inside & (run.hashes[np.minimum(at, len(run) - 1)] == hashes) & (found < 0))
+            for k in hit:  # equal hashes are rare beyond real duplicates; confirm on the text
+                position = int(at[k])
+                while position < len(run) and run.hashes[position] == hashes[k]:
+                    if run.texts[position].as_py() == texts[k]:
+                        found[k] = run.records[position]
+                        break
+                    position += 1
+        return found
+
+    def _add(self, hashes: np.ndarray, records: np.ndarray, texts: np.ndarray) -> None:
+        if not len(hashes):
+            return
+        order = np.argsort(hashes, kind="stable")
+        self._runs.append(_Run(hashes[order], records[order], pa.array(texts[order], pa.large_string())))
+        while len(self._runs) > 1 and len(self._runs[-2]) <= 2 * len(self._runs[-1]):
+            last, before = self._runs.pop(), self._runs.pop()
+            joined = np.concatenate([before.hashes, last.hashes])
+            order = np.argsort(joined, kind="stable")
+            texts_joined = pa.concat_arrays([before.texts, last.texts]).take(pa.array(order))
+            self._runs.append(_Run(joined[order], np.concatenate([before.records, last.records])[order], texts_joined))
