@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
+from geo.legend import EventStyle
 from geo.plot.furniture import to_lonlat, to_map
 from geo.plot.labels import LabelRequest
 from geo.plot.parts import labels_of
@@ -98,7 +99,7 @@ def precision_rings(x: np.ndarray, y: np.ndarray, km: np.ndarray) -> np.ndarray:
     return np.stack([rx, ry], axis=-1).reshape(n, m, 2)
 
 
-def draw_rings(ax: Axes, marked: pd.DataFrame, styles: dict[str, Any]) -> None:
+def draw_rings(ax: Axes, marked: pd.DataFrame, styles: dict[str, EventStyle]) -> None:
     """Each location's stated precision as a dashed geodesic circle, one collection per event type."""
     for event_type, look in styles.items():
         sel = marked[(marked["event_type"] == event_type) & (marked["precision_km"] > 0)]
@@ -127,7 +128,7 @@ def dodge(xy: np.ndarray, radius: float) -> np.ndarray:
     return out
 
 
-def draw_markers(ax: Axes, marked: pd.DataFrame, styles: dict[str, Any], town_xy: dict[str, tuple[float, float]],
+def draw_markers(ax: Axes, marked: pd.DataFrame, styles: dict[str, EventStyle], town_xy: dict[str, tuple[float, float]],
                  extent: tuple[float, float, float, float], *, big: bool) -> list[Any]:
     """Towns, then the incidents by event type (shared places set apart: adds ``mx``, ``my`` to ``marked``).
 
