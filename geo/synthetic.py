@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -316,8 +317,7 @@ def acled_export(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str =
     fatalities = np.where(rng.random(n) < p_zero, 0, lomax).astype(np.int64)
     number = _numbers(n, country, day, rng)
     year = calendar.astype("datetime64[Y]").astype(np.int64) + 1970
-    opening, middle, middle_text, ending, ending_text, crowd, crowds = _notes(
-        calendar, year, kind, town, a1, a2, actors, fatalities, table, scen, rng)
+    notes = _notes(calendar, year, kind, town, a1, a2, actors, fatalities, table, scen, rng)
 
     pick = np.lexsort((-number, -day))  # newest first, as ACLED exports come
     c, t, k, d = country[pick], town[pick], kind[pick], day[pick]
@@ -336,9 +336,7 @@ def acled_export(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str =
         "location": _text(table["name"], t), "latitude": np.round(lat[pick], 4), "longitude": np.round(lon[pick], 4),
         "geo_precision": precision[pick], "source": _text(source, pair[pick]),
         "source_scale": _text(source_scale, pair[pick]),
-        "notes": _text(opening, d) + _text(middle_text, middle[pick]) + _text(ending_text, ending[pick]),
-        "fatalities": fatalities[pick],
-        "tags": _text(np.where(crowds == "", "", "crowd size=" + crowds), crowd[pick]),
+        "notes": notes.texts(d, pick), "fatalities": fatalities[pick], "tags": notes.tags(pick),
         "timestamp": calendar[d].astype("datetime64[s]").astype(np.int64) + rng.integers(86400, 45 * 86400, n),
     })
 
@@ -402,9 +400,31 @@ def _numbers(n: int, country: np.ndarray, day: np.ndarray, rng: np.random.Genera
     return number
 
 
+@dataclass(frozen=True)
+class _Notes:
+    """The notes and crowd-size tags of the events, as codes into their distinct texts."""
+
+    opening: np.ndarray  # per calendar day: "On 3 May 2021, "
+    middle: np.ndarray  # per event: its code in middle_text
+    middle_text: np.ndarray  # actors, verb, place and reason, each combination once
+    ending: np.ndarray  # per event: its code in ending_text
+    ending_text: np.ndarray  # toll, quoted text and crowd size, each combination once
+    crowd: np.ndarray  # per event: its code in crowds (0 for none)
+    crowds: np.ndarray  # the crowd sizes, "" first
+
+    def texts(self, day: np.ndarray, pick: np.ndarray) -> pd.Series:
+        """The ``notes`` column: rows in the order ``pick``, ``day`` already picked."""
+        return (_text(self.opening, day) + _text(self.middle_text, self.middle[pick])
+                + _text(self.ending_text, self.ending[pick]))
+
+    def tags(self, pick: np.ndarray) -> pd.Series:
+        """The ``tags`` column ("crowd size=..." or missing), rows in the order ``pick``."""
+        return _text(np.where(self.crowds == "", "", "crowd size=" + self.crowds), self.crowd[pick])
+
+
 def _notes(calendar: np.ndarray, year: np.ndarray, kind: np.ndarray, town: np.ndarray, a1: np.ndarray,
            a2: np.ndarray, actors: np.ndarray, fatalities: np.ndarray, table: pd.DataFrame, scen: pd.DataFrame,
-           rng: np.random.Generator) -> tuple[Any, ...]:
+           rng: np.random.Generator) -> _Notes:
     """Notes as "On <date>, <actor1> <phrase> <actor2> in <town> (<province>) over <reason>. <deaths>".
 
     Built from codes of their distinct parts (opening by day, middle and ending by
@@ -430,7 +450,7 @@ def _notes(calendar: np.ndarray, year: np.ndarray, kind: np.ndarray, town: np.nd
     deaths = np.where(ef == 1, " 1 person was killed.", " " + ef.astype(str).astype(object) + " people were killed.")
     ending_text = (np.where(ef == 0, " No fatalities were reported.", deaths) + quoted[eq]
                    + np.where(ec > 0, " [size=" + crowds[ec] + "]", ""))
-    return opening, middle, middle_text, ending, ending_text, crowd, crowds
+    return _Notes(opening, middle, middle_text, ending, ending_text, crowd, crowds)
 
 
 def synthetic_incidents(n: int, *, seed: int = 0, start: str = "2016-01-01", end: str = "2024-12-31") -> gpd.GeoDataFrame:

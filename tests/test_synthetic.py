@@ -154,6 +154,21 @@ def test_fatalities_heavy_tailed_and_tied_to_the_event(export):
     assert (stated == deaths).all()
 
 
+
+def test_each_note_tells_its_own_rows_date_place_and_crowd(export):
+    """The note's parts, built once per distinct value, land on their own row."""
+    dates = pd.to_datetime(export["event_date"], format="%Y-%m-%d")
+    opening = "On " + dates.dt.day.astype(str) + " " + dates.dt.month_name() + " " + dates.dt.year.astype(str) + ", "
+    assert all(n.startswith(o) for n, o in zip(export["notes"], opening, strict=True))
+    place = " in " + export["location"] + ", " + export["admin2"] + " (" + export["admin1"] + ")"
+    assert all(p in n for n, p in zip(export["notes"], place, strict=True))
+    crowd = export["notes"].str.extract(r"\[size=([^\]]+)\]")[0]
+    tagged = export["tags"].str.removeprefix("crowd size=")
+    assert crowd.notna().sum() > 100
+    pd.testing.assert_series_equal(crowd.fillna("-"), tagged.fillna("-").astype(object), check_names=False,
+                                   check_dtype=False)
+
+
 @pytest.mark.parametrize("precision", [1, 2, 3])
 def test_jitter_grows_with_precision_as_a_rayleigh_law(export, town_of, precision):
     rows = (export["geo_precision"] == precision).to_numpy()
@@ -289,7 +304,7 @@ def test_module_imports_only_the_base_layer():
     tree = ast.parse((REPO / "geo" / "synthetic.py").read_text())
     top = {alias.name for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
     top |= {node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
-    assert top <= {"__future__", "functools", "tomllib", "pathlib", "typing", "geopandas", "numpy", "pandas",
+    assert top <= {"__future__", "dataclasses", "functools", "tomllib", "pathlib", "typing", "geopandas", "numpy", "pandas",
                    "shapely", "geo.errors", "geo.settings"}
 
 

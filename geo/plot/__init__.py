@@ -1,7 +1,8 @@
 """Static report figures: one module per figure kind, with shared parts, layout and style.
 
 :mod:`geo.plot.api` holds the public plot functions. Each kind has its module:
-:mod:`~geo.plot.overview` (with :mod:`~geo.plot.overview_density` and
+:mod:`~geo.plot.overview` (with :mod:`~geo.plot.overview_marks` for the incidents'
+markers, precision circles and labels, and :mod:`~geo.plot.overview_density` and
 :mod:`~geo.plot.density` for hexagons and province shading), :mod:`~geo.plot.distance`
 (with :mod:`~geo.plot.distance_rows` for few incidents), :mod:`~geo.plot.timeline` (with
 :mod:`~geo.plot.timeline_lanes`), :mod:`~geo.plot.bands` and :mod:`~geo.plot.trend`.

@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from geo.legend import SIDE_COLORS, SIDE_NAMES
+from geo.legend import SIDE_COLORS, SIDE_NAMES, EventStyle
 from geo.plot.data import band_edges, side_column
 from geo.plot.layout import annotate_axes, new_page
 from geo.plot.parts import (
@@ -80,32 +80,56 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
     reach = edges[-1] * REACH_FACTOR
     far = frame["signed"].abs() > reach
     types = present_styles(frame)
-    legend_rows = (len(types) + 1) // 2
-    bands = ", ".join(f"{e:g}" for e in edges[1:])
     neither = int((side_column(result) == "outside").sum())
-    dropped = len(result) - n - neither
-    caption = (f"{n} incident{'s' if n != 1 else ''}, one row each, ordered by distance to the border (Iran's side "
-               f"left, Pakistan's right) on a square-root axis; shading marks the analysis' distance bands "
-               f"({bands} km). Bars: the range allowed by each location's precision."
-               + (f" Hatched: beyond {reach:g} km, off the scale; distance written." if far.any() else "")
-               + (f" {neither} in neither country not shown." if neither else "")
-               + (f" {dropped} without a side or distance not shown." if dropped else ""))
+    caption = _caption(n, edges, reach, far=bool(far.any()), neither=neither, dropped=len(result) - n - neither)
     own_figure = ax is None
-    if ax is None:
-        axes_h = max(1.2, 0.17 * min(n, MAX_NAMED_ROWS) + 0.35)
-        legend_h = 0.11 * legend_rows + (0.14 if types else 0)
-        body = 0.2 + axes_h + 0.32 + legend_h
-        page = new_page(width, body, title=title, caption=caption, credit=credit)
-        left = 1.15
-        ax = page.axes(left, 0.32 + legend_h, page.width - left - 0.12, axes_h)
-        anchor: tuple[float, float] | None = (0.03, page.body_bottom / page.height)
-    else:
-        annotate_axes(ax, title=title, caption=caption, credit=credit)
-        anchor = None
+    ax, anchor = _row_axes(ax, width, n=n, n_types=len(types), title=title, caption=caption, credit=credit)
     fig = figure_of(ax)
+    _draw_distance_axis(ax, edges, reach, n=n, far=bool(far.any()))
+    _draw_incidents(ax, frame, types, far.to_numpy(), reach)
+    if n <= MAX_NAMED_ROWS:
+        ax.set_yticks(np.arange(n), [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
+    else:  # too many to name at print size: one unnamed row each, ordered by signed distance
+        ax.set_yticks([])
+        ax.set_ylabel(f"{n:,} incidents, ordered by distance", fontsize=6)
+    ax.set_xlabel("Distance to the border (km)", labelpad=2)
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    event_legend(ax, event_handles(types), anchor=anchor)
+    if own_figure:
+        fit_left(ax)
+    return fig, ax
 
-    limit = reach * 1.4 if far.any() else reach
-    off_scale = reach * 1.2  # where far incidents are drawn
+
+def _caption(n: int, edges: list[float], reach: float, *, far: bool, neither: int, dropped: int) -> str:
+    bands = ", ".join(f"{e:g}" for e in edges[1:])
+    return (f"{n} incident{'s' if n != 1 else ''}, one row each, ordered by distance to the border (Iran's side "
+            f"left, Pakistan's right) on a square-root axis; shading marks the analysis' distance bands "
+            f"({bands} km). Bars: the range allowed by each location's precision."
+            + (f" Hatched: beyond {reach:g} km, off the scale; distance written." if far else "")
+            + (f" {neither} in neither country not shown." if neither else "")
+            + (f" {dropped} without a side or distance not shown." if dropped else ""))
+
+
+def _row_axes(ax: Axes | None, width: str | float | None, *, n: int, n_types: int, title: str, caption: str,
+              credit: str) -> tuple[Axes, tuple[float, float] | None]:
+    """The axes to draw on (a new page with a row per incident when ``ax`` is None) and the key's anchor."""
+    if ax is not None:
+        annotate_axes(ax, title=title, caption=caption, credit=credit)
+        return ax, None
+    legend_rows = (n_types + 1) // 2
+    axes_h = max(1.2, 0.17 * min(n, MAX_NAMED_ROWS) + 0.35)
+    legend_h = 0.11 * legend_rows + (0.14 if n_types else 0)
+    body = 0.2 + axes_h + 0.32 + legend_h
+    page = new_page(width, body, title=title, caption=caption, credit=credit)
+    left = 1.15
+    ax = page.axes(left, 0.32 + legend_h, page.width - left - 0.12, axes_h)
+    return ax, (0.03, page.body_bottom / page.height)
+
+
+def _draw_distance_axis(ax: Axes, edges: list[float], reach: float, *, n: int, far: bool) -> None:
+    """The signed square-root axis: bands shaded, the border at 0, a hatched zone past ``reach``, sides named."""
+    limit = reach * 1.4 if far else reach
     ax.set_xscale("function", functions=(signed_sqrt, _square))
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-0.7, max(n, 1) - 0.3)
@@ -114,7 +138,7 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
         shade = "#F0F0F0" if i % 2 == 0 else "white"
         for sign in (-1, 1):
             ax.axvspan(sign * bounds[i], sign * bounds[i + 1], facecolor=shade, edgecolor="none", zorder=0)
-    if far.any():
+    if far:
         for sign in (-1, 1):
             ax.axvspan(sign * reach, sign * limit, facecolor="white", edgecolor="#C8C8C8", hatch="////",
                        linewidth=0, zorder=0)
@@ -133,12 +157,17 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
                     textcoords="offset points", ha=ha, va="bottom", fontsize=6.5, fontweight="bold",
                     color=SIDE_COLORS[code], annotation_clip=False)
 
-    y = np.arange(n)
+
+def _draw_incidents(ax: Axes, frame: pd.DataFrame, types: dict[str, EventStyle], far: np.ndarray,
+                    reach: float) -> None:
+    """Each row's precision range with its caps and its marker; rows off the scale at the edge, distance written."""
+    y = np.arange(len(frame))
     inner = 0.985 * reach
+    off_scale = reach * 1.2  # where far incidents are drawn
     lo, hi = frame["lo"].clip(-inner, inner), frame["hi"].clip(-inner, inner)
     for event_type, look in types.items():
         sel = (frame["event_type"] == event_type).to_numpy()
-        near_sel, far_sel = sel & ~far.to_numpy(), sel & far.to_numpy()
+        near_sel, far_sel = sel & ~far, sel & far
         ax.hlines(y[near_sel], lo[near_sel], hi[near_sel], color=look.color, linewidth=1.1, zorder=2)
         for cap in (frame["lo"], frame["hi"]):
             inside = near_sel & (cap.abs() <= inner).to_numpy()
@@ -153,15 +182,3 @@ def draw_rows(result: pd.DataFrame, ax: Axes | None, *, title: str, credit: str,
                         xytext=(-5 * side_sign, 0), textcoords="offset points", ha="right" if side_sign > 0 else "left",
                         va="center", fontsize=5.5, color="#333333", zorder=4,
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4})
-    if n <= MAX_NAMED_ROWS:
-        ax.set_yticks(y, [f"{r.label}, {r.when}" if r.when else r.label for r in frame.itertuples()])
-    else:  # too many to name at print size: one unnamed row each, ordered by signed distance
-        ax.set_yticks([])
-        ax.set_ylabel(f"{n:,} incidents, ordered by distance", fontsize=6)
-    ax.set_xlabel("Distance to the border (km)", labelpad=2)
-    for spine in ("top", "right", "left"):
-        ax.spines[spine].set_visible(False)
-    event_legend(ax, event_handles(types), anchor=anchor)
-    if own_figure:
-        fit_left(ax)
-    return fig, ax

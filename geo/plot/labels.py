@@ -132,31 +132,7 @@ def place_labels(
     walls = np.array([b.extents for b in hard], dtype=float).reshape(-1, 4)
     placed: list[Annotation] = []
     for request in requests:
-        best: tuple[float, int, Annotation, Bbox, dict[str, Any]] | None = None
-        order = 0
-        for ring in _RINGS_PT:
-            for dx, dy in _DIRECTIONS:
-                norm = math.hypot(dx, dy)
-                dist = ring + request.gap_pt
-                ha, va = _alignment(dx, dy)
-                kw = {"xytext": (dist * dx / norm, dist * dy / norm), "ha": ha, "va": va}
-                text = _annotate(ax, request, kw)
-                box = text.get_window_extent(renderer).padded(pad)
-                cost = (4.0 * _outside_area(box, frame) + _overlap_area(box, taken) + _overlap_area(box, blocked)
-                        + 4.0 * _overlap_area(box, walls))
-                if best is None or cost < best[0]:
-                    if best is not None:
-                        best[2].remove()
-                    best = (cost, order, text, box, kw)
-                else:
-                    text.remove()
-                order += 1
-                if best[0] == 0.0:
-                    break
-            if best is not None and best[0] == 0.0:
-                break
-        assert best is not None
-        _, chosen_order, text, box, kw = best
+        chosen_order, text, box, kw = _best_place(ax, request, renderer, frame, pad, (taken, blocked, walls))
         if drop_crowded and (_overlap_area(box, taken) > 0 or _overlap_area(box, walls) > 0):
             text.remove()
             continue
@@ -168,6 +144,39 @@ def place_labels(
         taken = np.vstack([taken, box.extents])
         placed.append(text)
     return placed
+
+
+def _best_place(ax: Axes, request: LabelRequest, renderer: Any, frame: Bbox, pad: float,
+                boxes: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[int, Annotation, Bbox, dict[str, Any]]:
+    """The first clear place of a label, else the one of least overlap: its rank, text, padded box and options.
+
+    ``boxes`` are the extents of the labels placed, of the obstacles and of the hard boxes;
+    the text is added to ``ax`` (every other candidate is removed).
+    """
+    taken, blocked, walls = boxes
+    best: tuple[float, int, Annotation, Bbox, dict[str, Any]] | None = None
+    order = 0
+    for ring in _RINGS_PT:
+        for dx, dy in _DIRECTIONS:
+            norm = math.hypot(dx, dy)
+            dist = ring + request.gap_pt
+            ha, va = _alignment(dx, dy)
+            kw = {"xytext": (dist * dx / norm, dist * dy / norm), "ha": ha, "va": va}
+            text = _annotate(ax, request, kw)
+            box = text.get_window_extent(renderer).padded(pad)
+            cost = (4.0 * _outside_area(box, frame) + _overlap_area(box, taken) + _overlap_area(box, blocked)
+                    + 4.0 * _overlap_area(box, walls))
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[2].remove()
+                best = (cost, order, text, box, kw)
+            else:
+                text.remove()
+            order += 1
+            if best[0] == 0.0:
+                return best[1:]
+    assert best is not None
+    return best[1:]
 
 
 def _annotate(ax: Axes, request: LabelRequest, kw: dict[str, Any]) -> Annotation:

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -34,7 +33,7 @@ from geo.plot.furniture import (
     to_lonlat,
     to_map,
 )
-from geo.plot.labels import HALO, LabelRequest, marker_bbox, place_labels
+from geo.plot.labels import HALO, marker_bbox, place_labels
 from geo.plot.layers import (
     SIMPLIFY_M,
     add_lines,
@@ -52,16 +51,20 @@ from geo.plot.overview_density import (
     draw_province_shading,
     hexagon_caption,
 )
-from geo.plot.parts import labels_of
+from geo.plot.overview_marks import (
+    draw_markers,
+    draw_rings,
+    label_order,
+    label_requests,
+    split_at_frame,
+    with_labels,
+)
 from geo.plot.style import (
     date_column,
-    event_type_column,
     figure_of,
     new_figure,
-    numeric_column,
     present_styles,
     renderer_of,
-    text_column,
 )
 
 #: Past this many incidents the map leaves out the precision circles and draws smaller markers.
@@ -99,51 +102,6 @@ def _year_span(result: pd.DataFrame) -> str:
         return ""
     lo, hi = int(years.min()), int(years.max())
     return f", {lo}" if lo == hi else f", {lo}–{hi}"
-
-
-def _incident_points(result: gpd.GeoDataFrame, label_column: str | None = None) -> pd.DataFrame:
-    """Incidents with map coordinates, in a stable order (date, then id); ``pos`` is the row in ``result``.
-
-    Labels are added by :func:`_labelled` to the few that are drawn: naming 600,000
-    events to label five would be most of the work.
-    """
-    geoms = result.geometry if len(result) else gpd.GeoSeries([], crs="EPSG:4326")
-    ok = ~(geoms.isna() | geoms.is_empty) if len(result) else pd.Series([], dtype=bool)
-    frame = pd.DataFrame(result[ok.to_numpy()]).copy() if len(result) else pd.DataFrame()
-    if frame.empty:
-        return pd.DataFrame(columns=["x", "y", "event_type", "pos", "label", "date", "id", "precision_km",
-                                     "fatalities"])
-    points = geoms[ok.to_numpy()]
-    x, y = to_map(points.x.to_numpy(), points.y.to_numpy())
-    out = pd.DataFrame({
-        "x": x, "y": y, "event_type": event_type_column(frame).to_numpy(),
-        "pos": np.flatnonzero(ok.to_numpy()), "date": date_column(frame).to_numpy(),
-        "id": text_column(frame, "id").to_numpy(),
-        "precision_km": numeric_column(frame, "precision_km").to_numpy(),
-        "fatalities": numeric_column(frame, "fatalities").to_numpy(),
-    })
-    return out.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
-
-
-def _labelled(points: pd.DataFrame, result: pd.DataFrame, label_column: str | None) -> pd.DataFrame:
-    """``points`` with their ``label`` column."""
-    if len(points) == 0:
-        return points.assign(label=pd.Series(dtype=object))
-    rows = result.iloc[points["pos"].to_numpy(dtype=int)]
-    return points.assign(label=labels_of(rows, label_column).to_numpy())
-
-
-def _precision_rings(x: np.ndarray, y: np.ndarray, km: np.ndarray) -> np.ndarray:
-    """Geodesic circles of radius ``km`` around map points, in map metres: (n, 73, 2)."""
-    from pyproj import Geod
-
-    lon, lat = to_lonlat(x, y)
-    azimuths = np.linspace(0, 360, 73)
-    n, m = len(lon), len(azimuths)
-    lons, lats, _ = Geod(ellps="WGS84").fwd(np.repeat(lon, m), np.repeat(lat, m), np.tile(azimuths, n),
-                                            np.repeat(np.asarray(km, float) * 1000.0, m))
-    rx, ry = to_map(lons, lats)
-    return np.stack([rx, ry], axis=-1).reshape(n, m, 2)
 
 
 def _draw_base(ax: Axes, layers: dict[str, Any], frame_box: shapely.Geometry) -> None:
@@ -270,118 +228,126 @@ def draw_overview(
     extent = _extent(layers["provinces"])
     xmin, xmax, ymin, ymax = extent
     frame_box = shapely.box(xmin, ymin, xmax, ymax)
-    points = _incident_points(result, label_column)
-    inside = ((points["x"] > xmin) & (points["x"] < xmax) & (points["y"] > ymin) & (points["y"] < ymax)).to_numpy()
-    outside = points[~inside]
-    outside = _labelled(outside, result, label_column) if len(outside) <= 5 else outside
-    points = points[inside].reset_index(drop=True)
-    form = choose_form(len(points), settings.FIGURE_OVERVIEW_POINTS_MAX, style)
-    aggregate = form == "aggregate"
+    points, outside = split_at_frame(result, extent, label_column)
+    aggregate = choose_form(len(points), settings.FIGURE_OVERVIEW_POINTS_MAX, style) == "aggregate"
     bar = scale_bar_length(xmax - xmin, *(float(v) for v in to_lonlat((xmin + xmax) / 2, (ymin + ymax) / 2)))
     fig_w = width_in(width, "double")
     map_w = fig_w - 0.45
-
-    if ax is None:  # map at the full width; room above for the title, below for the caption
-        map_h = map_w * (ymax - ymin) / (xmax - xmin)
-        lines = 8 if aggregate else 6
-        top, bottom = 0.32, 0.32 + 0.1 * lines
-        height = map_h + top + bottom
-        fig = new_figure(fig_w, height)
-        ax = fig.add_axes((0.33 / fig_w, bottom / height, map_w / fig_w, map_h / height))
+    if ax is None:
+        ax = _map_axes(extent, fig_w, map_w, caption_lines=8 if aggregate else 6)
     fig = figure_of(ax)
+    names = _draw_map(ax, layers, extent, frame_box)
+    density = _draw_density(ax, layers, points, extent, frame_box, shade=shade, aggregate=aggregate)
+    marked = label_order(points, settings.FIGURE_LARGEST_LABELLED) if aggregate else points
+    marked = with_labels(marked.reset_index(drop=True), result, label_column)
+    sparse = len(marked) <= MAX_RINGS and not aggregate
+    styles = present_styles(marked)
+    if sparse:  # each location's stated precision as a geodesic circle
+        draw_rings(ax, marked, styles)
+    town_xy = town_positions()
+    handles = draw_markers(ax, marked, styles, town_xy, extent, big=sparse or aggregate)
+    legend = _legend(ax, handles, sorted(layers["corridors"]), rings=sparse,
+                     title="Deadliest events (ACLED type)" if aggregate else "Event type (ACLED)")
+    _draw_scale_and_north(ax, bar, extent)
+    inset = _draw_inset(ax, layers, extent)
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    text = _caption(points, outside, list(layers["corridors"]), border, bar, marked=len(marked), density=density,
+                    aggregate=aggregate, source=incident_source(result, source))
+    _title_and_caption(ax, title or f"Border incidents in Balochistan and Sistan and Baluchestan{_year_span(result)}",
+                       text, map_w)
+    renderer = renderer_of(fig)
+    obstacles: list[Bbox] = [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
+    if density is not None:
+        obstacles.append(_draw_colour_key(ax, legend, density, renderer))
+    obstacles += _drawn_boxes(ax, renderer, names, bar, extent, marked, town_xy)
+    labelled = label_order(marked, settings.FIGURE_LARGEST_LABELLED if aggregate else max_labels)
+    place_labels(ax, label_requests(labelled, town_xy, frame_box, aggregate=aggregate), obstacles=obstacles)
+    return fig, ax
+
+
+def _map_axes(extent: tuple[float, float, float, float], fig_w: float, map_w: float, *, caption_lines: int) -> Axes:
+    """A new figure's map axes at the full width; room above for the title, below for the caption."""
+    xmin, xmax, ymin, ymax = extent
+    map_h = map_w * (ymax - ymin) / (xmax - xmin)
+    top, bottom = 0.32, 0.32 + 0.1 * caption_lines
+    height = map_h + top + bottom
+    fig = new_figure(fig_w, height)
+    return fig.add_axes((0.33 / fig_w, bottom / height, map_w / fig_w, map_h / height))
+
+
+def _draw_map(ax: Axes, layers: dict[str, Any], extent: tuple[float, float, float, float],
+              frame_box: shapely.Geometry) -> list[Any]:
+    """The graticule, land, provinces, corridors and border, and the place names (returned)."""
+    xmin, xmax, ymin, ymax = extent
     ax.set_aspect("equal", adjustable="box")
     draw_graticule(ax, extent)
     _draw_base(ax, layers, frame_box)
     names = _draw_names(ax, layers, frame_box)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
+    return names
 
-    density: dict[str, Any] | None = None
+
+def _draw_density(ax: Axes, layers: dict[str, Any], points: pd.DataFrame, extent: tuple[float, float, float, float],
+                  frame_box: shapely.Geometry, *, shade: str | None, aggregate: bool) -> dict[str, Any] | None:
+    """Provinces shaded by density, or hexagons for many incidents; what the colour key needs, or None."""
     if shade == "provinces":
         from geo.reference import boundaries
 
         lon, lat = to_lonlat(points["x"].to_numpy(), points["y"].to_numpy())
-        density = draw_province_shading(ax, layers, boundaries.provinces(), lon, lat, frame_box)
-    elif aggregate:
-        density = draw_hexagons(ax, points["x"].to_numpy(), points["y"].to_numpy(), extent)
-    marked = _label_order(points, settings.FIGURE_LARGEST_LABELLED) if aggregate else points
-    marked = _labelled(marked.reset_index(drop=True), result, label_column)
+        return draw_province_shading(ax, layers, boundaries.provinces(), lon, lat, frame_box)
+    if aggregate:
+        return draw_hexagons(ax, points["x"].to_numpy(), points["y"].to_numpy(), extent)
+    return None
 
-    # each location's stated precision as a geodesic circle, one collection per event type
-    sparse = len(marked) <= MAX_RINGS and not aggregate
-    styles = present_styles(marked)
-    for event_type in styles:
-        if not sparse:
-            break
-        sel = marked[(marked["event_type"] == event_type) & (marked["precision_km"] > 0)]
-        if len(sel):
-            rings = _precision_rings(sel["x"].to_numpy(), sel["y"].to_numpy(), sel["precision_km"].to_numpy())
-            ax.add_collection(LineCollection(list(rings), colors=styles[event_type].color, linewidths=0.5,
-                                             linestyles=[(0, (2, 1.5))], zorder=8), autolim=False)
-    m_per_pt = (xmax - xmin) / (ax.get_position().width * fig.get_figwidth() * 72.0)
-    marked[["mx", "my"]] = _dodge(marked[["x", "y"]].to_numpy(), 3.4 * m_per_pt)
-    town_xy = town_positions()
-    ax.scatter([p[0] for p in town_xy.values()], [p[1] for p in town_xy.values()], s=7, marker="o",
-               facecolor="white", edgecolor="black", linewidth=0.6, zorder=9)
-    handles: list[Any] = []
-    big = sparse or aggregate
-    for event_type, look in styles.items():  # drawn ones only: a key to what is on the map
-        sel = marked[marked["event_type"] == event_type]
-        ax.scatter(sel["mx"], sel["my"], s=24 if big else 8, marker=look.marker, facecolor=look.color,
-                   edgecolor="black", linewidth=0.5 if big else 0.2, zorder=10, label=event_type)
-        handles.append(Line2D([], [], linestyle="none", marker=look.marker, markersize=5, markerfacecolor=look.color,
-                              markeredgecolor="black", markeredgewidth=0.5, label=event_type))
-    legend = _legend(ax, handles, sorted(layers["corridors"]), rings=sparse,
-                     title="Deadliest events (ACLED type)" if aggregate else "Event type (ACLED)")
 
-    height_m = 0.008 * (ymax - ymin)
-    bar_x, bar_y = xmin + 0.03 * (xmax - xmin), ymin + 0.035 * (ymax - ymin)
-    draw_scale_bar(ax, bar, bar_x, bar_y, height_m)
+def _furniture_places(extent: tuple[float, float, float, float]) -> tuple[float, float, float, float, float, float]:
+    """Scale bar (x, y, height) in the sea at the bottom left, north arrow (x, y, length) at the top left."""
+    xmin, xmax, ymin, ymax = extent
     # north arrow in the top-left corner, where the map holds only muted neighbours
-    north_x, north_y, north_len = xmin + 0.035 * (xmax - xmin), ymax - 0.16 * (ymax - ymin), 0.09 * (ymax - ymin)
+    return (xmin + 0.03 * (xmax - xmin), ymin + 0.035 * (ymax - ymin), 0.008 * (ymax - ymin),
+            xmin + 0.035 * (xmax - xmin), ymax - 0.16 * (ymax - ymin), 0.09 * (ymax - ymin))
+
+
+def _draw_scale_and_north(ax: Axes, bar: Any, extent: tuple[float, float, float, float]) -> None:
+    bar_x, bar_y, height_m, north_x, north_y, north_len = _furniture_places(extent)
+    draw_scale_bar(ax, bar, bar_x, bar_y, height_m)
     draw_north_arrow(ax, north_x, north_y, north_len)
-    inset = _draw_inset(ax, layers, extent)
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    text = _caption(points, outside, list(layers["corridors"]), border, bar, marked=len(marked), density=density,
-                    aggregate=aggregate, source=incident_source(result, source))
-    ax.set_title(title or f"Border incidents in Balochistan and Sistan and Baluchestan{_year_span(result)}",
-                 loc="left", fontsize=9, fontweight="bold", pad=4)
+
+
+def _furniture_boxes(ax: Axes, bar: Any, extent: tuple[float, float, float, float]) -> list[Bbox]:
+    """Display-space boxes of the scale bar and the north arrow, for the labels to avoid."""
+    bar_x, bar_y, height_m, north_x, north_y, north_len = _furniture_places(extent)
+    half = 0.02 * (extent[1] - extent[0])
+    to_display = ax.transData.transform
+    return [Bbox.from_extents(*to_display((bar_x, bar_y - height_m)),
+                              *to_display((bar_x + bar.projected_m * 1.15, bar_y + 6 * height_m))),
+            Bbox.from_extents(*to_display((north_x - half, north_y)), *to_display((north_x + half, north_y + 1.35 * north_len)))]
+
+
+def _title_and_caption(ax: Axes, title: str, text: str, map_w: float) -> None:
+    ax.set_title(title, loc="left", fontsize=9, fontweight="bold", pad=4)
     ax.annotate(wrap(text, map_w, 6), (0, 0), xycoords="axes fraction", xytext=(0, -16), textcoords="offset points",
                 ha="left", va="top", fontsize=6, color="#333333", annotation_clip=False)
 
-    renderer = renderer_of(fig)
-    obstacles: list[Bbox] = [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
-    if density is not None:  # the colour key left of the legend's foot, over the Arabian Sea
-        box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
-        key = colour_key(ax, density, (box.x0 - 0.27, 0.045, 0.23, 0.02))
-        obstacles.append(key.get_tightbbox(renderer))
-    obstacles += [t.get_window_extent(renderer) for t in names]
-    obstacles.append(Bbox.from_extents(*ax.transData.transform((bar_x, bar_y - height_m)),
-                                       *ax.transData.transform((bar_x + bar.projected_m * 1.15, bar_y + 6 * height_m))))
-    obstacles.append(Bbox.from_extents(*ax.transData.transform((north_x - 0.02 * (xmax - xmin), north_y)),
-                                       *ax.transData.transform((north_x + 0.02 * (xmax - xmin), north_y + 1.35 * north_len))))
-    obstacles += [marker_bbox(ax, x, y, 3.0) for x, y in zip(marked["mx"], marked["my"], strict=True)]
-    obstacles += [marker_bbox(ax, x, y, 2.0) for x, y in town_xy.values()]
-    labelled = _label_order(marked, settings.FIGURE_LARGEST_LABELLED if aggregate else max_labels)
-    # a town whose name an incident label already carries is not named twice
-    named = {str(v).lower() for v in labelled["label"]} if len(labelled) else set()
-    requests = [LabelRequest(float(r.mx), float(r.my), _label_text(r, aggregate), gap_pt=3.0,
-                             text_kw={"fontsize": 6, "color": "black", "zorder": 12})
-                for r in labelled.itertuples()]
-    requests += [LabelRequest(x, y, name, gap_pt=2.0, text_kw={"fontsize": 6, "color": "#333333", "style": "italic",
-                                                              "zorder": 11})
-                 for name, (x, y) in town_xy.items()
-                 if frame_box.contains(shapely.Point(x, y)) and name.lower() not in named]
-    place_labels(ax, requests, obstacles=obstacles)
-    return fig, ax
+
+def _draw_colour_key(ax: Axes, legend: Any, density: dict[str, Any], renderer: Any) -> Bbox:
+    """The colour key left of the legend's foot, over the Arabian Sea; returns its display box."""
+    box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
+    key: Axes = colour_key(ax, density, (box.x0 - 0.27, 0.045, 0.23, 0.02))
+    tight = key.get_tightbbox(renderer)
+    assert tight is not None  # the key has ticks and a label: never empty
+    return tight
 
 
-def _label_text(r: Any, aggregate: bool) -> str:
-    text = f"{r.label} ({r.date})" if r.date else r.label
-    if aggregate and np.isfinite(r.fatalities) and r.fatalities > 0:
-        text += f": {int(r.fatalities)} killed"
-    return text
+def _drawn_boxes(ax: Axes, renderer: Any, names: list[Any], bar: Any, extent: tuple[float, float, float, float],
+                 marked: pd.DataFrame, town_xy: dict[str, tuple[float, float]]) -> list[Bbox]:
+    """Display boxes the labels avoid: place names, scale bar, north arrow, incident markers, towns."""
+    boxes = [t.get_window_extent(renderer) for t in names]
+    boxes += _furniture_boxes(ax, bar, extent)
+    boxes += [marker_bbox(ax, x, y, 3.0) for x, y in zip(marked["mx"], marked["my"], strict=True)]
+    return boxes + [marker_bbox(ax, x, y, 2.0) for x, y in town_xy.values()]
 
 
 def _legend(ax: Axes, handles: list[Any], corridors: Sequence[int], *, rings: bool,
@@ -410,35 +376,6 @@ def _list_outside(outside: pd.DataFrame) -> str:
         return f"{len(outside):,} incidents"
     items = [f"{r.label} ({r.date})" if r.date else r.label for r in outside.itertuples()]
     return "; ".join(items)
-
-
-def _dodge(xy: np.ndarray, radius: float) -> np.ndarray:
-    """Spread markers that share a location around it on a small circle of ``radius``.
-
-    Deterministic: the first of a group goes to the left, the rest follow anticlockwise.
-    """
-    out = xy.astype(float).copy()
-    keys = [(round(x / 100.0), round(y / 100.0)) for x, y in xy]  # same place to 100 m
-    groups: dict[tuple[int, int], list[int]] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(key, []).append(i)
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        for j, i in enumerate(members):
-            angle = np.pi + 2 * np.pi * j / len(members)
-            out[i] = xy[i] + radius * np.array([np.cos(angle), np.sin(angle)])
-    return out
-
-
-def _label_order(points: pd.DataFrame, max_labels: int) -> pd.DataFrame:
-    """The incidents to label, most fatal first (unknown last), at most ``max_labels``."""
-    if points.empty:
-        return points
-    ranked = points.assign(_f=points["fatalities"].fillna(-1)).sort_values(["_f", "date", "id"],
-                                                                          ascending=[False, True, True],
-                                                                          kind="stable")
-    return ranked.head(max_labels)
 
 
 def scale_bar_of(ax: Axes) -> Sequence[np.ndarray]:

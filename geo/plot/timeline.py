@@ -148,31 +148,13 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
     month = _focus_month(focus) if focus else None
     largest = _largest(frame, settings.FIGURE_LARGEST_LABELLED)
     largest = largest.assign(label=labels_of(result.loc[largest.index], label_column).map(lambda s: shorten(s, 18)))
-    dropped = len(result) - len(frame)
-    caption = (f"{fmt_count(len(frame))} incidents per {_FREQ_NAMES[freq]}, stacked by event type, one panel per "
-               f"side of the border; the line is the fatalities per {_FREQ_NAMES[freq]} (right axis). Labelled: the "
-               f"deadliest events, up to {len(largest)}, where there is room."
-               + (f" Below: {month:%B %Y} day by day." if month is not None else "")
-               + (f" {fmt_count(dropped)} without a date or side not shown." if dropped else ""))
-    panel_h = (0.95 if focus is None else 0.78) * height_scale(width)
-    legend_rows = (len(types) + 2) // 2
-    legend_h = 0.11 * legend_rows + 0.14
-    focus_h = 0.7 * height_scale(width) if month is not None else 0.0
+    caption = _counts_caption(len(frame), len(result) - len(frame), freq, n_largest=len(largest), month=month)
     if ax is None:
-        body = 0.12 + len(sides) * (panel_h + 0.12) + 0.3 + (focus_h + 0.35 if focus_h else 0) + legend_h
-        page = new_page(width, body, title=title, caption=caption, credit=credit)
-        left, right = 0.48, 0.4
-        w = page.width - left - right
-        base = legend_h + 0.3 + (focus_h + 0.35 if focus_h else 0)
-        axes = [page.axes(left, base + (len(sides) - 1 - i) * (panel_h + 0.12), w, panel_h)
-                for i in range(len(sides))]
-        focus_ax = page.axes(left, legend_h + 0.3, w, focus_h) if focus_h else None
-        anchor: tuple[float, float] | None = (0.03, page.body_bottom / page.height)
-        fig = page.fig
+        fig, axes, focus_ax, anchor = _count_page(width, n_panels=len(sides), n_types=len(types), focus=focus,
+                                                  month=month, title=title, caption=caption, credit=credit)
     else:
         fig, axes, focus_ax, anchor = figure_of(ax), [ax], None, None
         annotate_axes(ax, title=title, caption=caption, credit=credit)
-        sides = sides[:1] if len(sides) == 1 else sides
     fmax = float(table["fatalities"].max()) if len(table) and table["fatalities"].notna().any() else 0.0
     t0 = mdates.date2num(table["period"].min()) if len(table) else mdates.date2num(pd.Timestamp("2024-01-01"))
     t1 = (mdates.date2num(table["period"].max()) if len(table) else t0) + _PERIOD_DAYS[freq]
@@ -181,28 +163,13 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
             numeric_only=True)
         twin = _draw_counts(panel, part, types, freq, fmax)
         panel.set_xlim(t0 - 0.01 * (t1 - t0), t1 + 0.01 * (t1 - t0))
-        hard: list[Bbox] = []
-        if len(axes) > 1:
-            name = panel.text(0.01, 0.97, SIDE_NAMES[side], transform=panel.transAxes, ha="left", va="top", fontsize=6.5,
-                       fontweight="bold", color=SIDE_COLORS[side], zorder=5)
-            hard.append(name.get_window_extent(renderer_of(fig)))
+        hard = [_name_panel(panel, side)] if len(axes) > 1 else []
         if month is not None:
             panel.axvspan(mdates.date2num(month), mdates.date2num(month + pd.offsets.MonthBegin(1)),
                           color="#FFE9A8", zorder=0.5, linewidth=0)
-        last = i == len(axes) - 1
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
-        panel.xaxis.set_major_locator(locator)
-        panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
-        if not last:
-            panel.tick_params(axis="x", labelbottom=False)
+        _date_axis(panel, labelled=i == len(axes) - 1)
         if i == 0:
-            panel.set_ylabel(f"Incidents per {_FREQ_NAMES[freq]}", fontsize=6, labelpad=2)
-            twin.set_ylabel("Fatalities", fontsize=6, labelpad=2)
-            # the axis names sit 0.4 in out from the panels (room for "2,000"), centred on all of them
-            off = 0.4 / (panel.get_position().width * fig.get_figwidth())
-            mid = 1 - 0.5 * len(axes) - 0.06 * (len(axes) - 1)
-            panel.yaxis.set_label_coords(-off, mid, panel.transAxes)
-            twin.yaxis.set_label_coords(1 + 0.8 * off, mid, panel.transAxes)
+            _name_axes(panel, twin, freq, n_panels=len(axes))
         here = largest[largest["side"] == side] if len(axes) > 1 else largest
         _label_largest(panel, here, part, freq, hard)
     if focus_ax is not None and month is not None:
@@ -210,6 +177,57 @@ def draw_counts(result: pd.DataFrame, ax: Axes | None, *, freq: str | None, focu
     handles = [*patch_handles(types), Line2D([], [], color="black", linewidth=0.6, label="Fatalities (right axis)")]
     event_legend(axes[0], handles, anchor=anchor)
     return fig, axes[0]
+
+
+def _counts_caption(n: int, dropped: int, freq: str, *, n_largest: int, month: pd.Timestamp | None) -> str:
+    return (f"{fmt_count(n)} incidents per {_FREQ_NAMES[freq]}, stacked by event type, one panel per "
+            f"side of the border; the line is the fatalities per {_FREQ_NAMES[freq]} (right axis). Labelled: the "
+            f"deadliest events, up to {n_largest}, where there is room."
+            + (f" Below: {month:%B %Y} day by day." if month is not None else "")
+            + (f" {fmt_count(dropped)} without a date or side not shown." if dropped else ""))
+
+
+def _count_page(width: str | float | None, *, n_panels: int, n_types: int, focus: str | None,
+                month: pd.Timestamp | None, title: str, caption: str,
+                credit: str) -> tuple[Figure, list[Axes], Axes | None, tuple[float, float]]:
+    """A page with one panel per side, the focus month's close-up below them, then the key (anchored here)."""
+    panel_h = (0.95 if focus is None else 0.78) * height_scale(width)
+    legend_rows = (n_types + 2) // 2
+    legend_h = 0.11 * legend_rows + 0.14
+    focus_h = 0.7 * height_scale(width) if month is not None else 0.0
+    body = 0.12 + n_panels * (panel_h + 0.12) + 0.3 + (focus_h + 0.35 if focus_h else 0) + legend_h
+    page = new_page(width, body, title=title, caption=caption, credit=credit)
+    left, right = 0.48, 0.4
+    w = page.width - left - right
+    base = legend_h + 0.3 + (focus_h + 0.35 if focus_h else 0)
+    axes = [page.axes(left, base + (n_panels - 1 - i) * (panel_h + 0.12), w, panel_h) for i in range(n_panels)]
+    focus_ax = page.axes(left, legend_h + 0.3, w, focus_h) if focus_h else None
+    return page.fig, axes, focus_ax, (0.03, page.body_bottom / page.height)
+
+
+def _name_panel(panel: Axes, side: str) -> Bbox:
+    """The side's name in the panel's top-left corner; returns its display box, which labels must not overlap."""
+    name = panel.text(0.01, 0.97, SIDE_NAMES[side], transform=panel.transAxes, ha="left", va="top", fontsize=6.5,
+                      fontweight="bold", color=SIDE_COLORS[side], zorder=5)
+    return name.get_window_extent(renderer_of(figure_of(panel)))
+
+
+def _date_axis(panel: Axes, *, labelled: bool) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    panel.xaxis.set_major_locator(locator)
+    panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    if not labelled:
+        panel.tick_params(axis="x", labelbottom=False)
+
+
+def _name_axes(panel: Axes, twin: Axes, freq: str, *, n_panels: int) -> None:
+    """The count and fatality axis names, 0.4 in out from the panels (room for "2,000"), centred on all of them."""
+    panel.set_ylabel(f"Incidents per {_FREQ_NAMES[freq]}", fontsize=6, labelpad=2)
+    twin.set_ylabel("Fatalities", fontsize=6, labelpad=2)
+    off = 0.4 / (panel.get_position().width * figure_of(panel).get_figwidth())
+    mid = 1 - 0.5 * n_panels - 0.06 * (n_panels - 1)
+    panel.yaxis.set_label_coords(-off, mid, panel.transAxes)
+    twin.yaxis.set_label_coords(1 + 0.8 * off, mid, panel.transAxes)
 
 
 def _label_largest(ax: Axes, events: pd.DataFrame, part: pd.DataFrame, freq: str, hard: list[Bbox]) -> None:
