@@ -23,6 +23,7 @@ from geo.io.reading import (
     ReadResult,
     read_incidents,
     read_incidents_checked,
+    stream_incidents,
 )
 from geo.io.writing import (
     OUTPUT_FORMATS,
@@ -48,6 +49,7 @@ __all__ = [
     "read_incidents",
     "read_incidents_checked",
     "rejects_path_for",
+    "stream_incidents",
     "to_geojson_text",
     "write_incidents",
     "write_rejects",

@@ -57,12 +57,16 @@ class SeenIds:
         self.unit = unit
         self._runs: list[_Run] = []
 
+    def __len__(self) -> int:
+        """Number of ids remembered (those of the records kept so far)."""
+        return sum(len(run) for run in self._runs)
+
     def check(self, ids: pd.Series, record: np.ndarray) -> pd.Series:
         """A reason for each record whose id an earlier record has (else None), then remember the rest.
 
         Records are taken in order: ``ids`` of one chunk, after every earlier chunk.
         """
-        reason = pd.Series(None, index=ids.index, dtype=object)
+        reason = pd.Series([None] * len(ids), index=ids.index, dtype=object)
         present = np.flatnonzero(ids.notna().to_numpy())
         if not len(present):
             return reason
