@@ -211,6 +211,19 @@ def _csv_table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return cells_for_csv(table)
 
 
+def _text_for_null(kind: pa.DataType) -> pa.DataType:
+    """``kind`` with every Arrow null type in it, nested ones included, made text."""
+    if pa.types.is_null(kind):
+        return pa.large_string()
+    if pa.types.is_struct(kind):
+        return pa.struct([kind.field(i).with_type(_text_for_null(kind.field(i).type)) for i in range(kind.num_fields)])
+    if pa.types.is_large_list(kind):
+        return pa.large_list(kind.value_field.with_type(_text_for_null(kind.value_type)))
+    if pa.types.is_list(kind):
+        return pa.list_(kind.value_field.with_type(_text_for_null(kind.value_type)))
+    return kind
+
+
 class IncidentWriter:
     """Write incident records chunk by chunk into one GeoJSON, CSV or GeoParquet file.
 
@@ -279,16 +292,18 @@ class IncidentWriter:
         wkb = shapely.to_wkb(chunk.geometry.to_numpy(), flavor="iso")
         table = table.append_column(name, pa.array(wkb, pa.binary()))
         if self._parquet is None:
-            # a column that is empty in the first chunk holds text in the file (all it can hold later)
-            table = table.cast(pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f
-                                          for f in table.schema], metadata=table.schema.metadata))
+            # a column (or nested field) empty in the first chunk holds text in the file: all it can hold later
+            table = table.cast(pa.schema([f.with_type(_text_for_null(f.type)) for f in table.schema],
+                                         metadata=table.schema.metadata))
             # GeoParquet 1.0 metadata; no bounds or types: the first chunk cannot know the file's
             crs = chunk.crs.to_json_dict() if chunk.crs is not None else None
             geo_meta = {"version": "1.0.0", "primary_column": name,
                         "columns": {name: {"encoding": "WKB", "geometry_types": [], "crs": crs}}}
             metadata = {**_readable_pandas_metadata(table.schema.metadata), b"geo": json.dumps(geo_meta).encode()}
             self._parquet = pq.ParquetWriter(self._handle, table.schema.with_metadata(metadata))
-        self._parquet.write_table(table.cast(self._parquet.schema))
+        if not table.schema.equals(self._parquet.schema):
+            table = table.cast(self._parquet.schema)
+        self._parquet.write_table(table)
 
     def close(self) -> None:
         """Finish the file and put it in place."""

@@ -190,3 +190,19 @@ def test_geoparquet_with_list_columns_reads_back_in_geopandas_and_pyarrow(tmp_pa
     assert back["id"].tolist() == frame["id"].tolist()
     assert [s[0]["url"] for s in back["sources"]] == [s[0]["url"] for s in frame["sources"]]
     assert pd.read_parquet(out).columns.tolist() == [str(c) for c in frame.columns]
+
+
+def test_parquet_keeps_sources_whose_fields_are_all_empty_in_the_first_chunk(tmp_path: Path) -> None:
+    # pyarrow infers null-typed struct fields here, and cannot cast such a list of structs even to itself
+    empty_source = {"title": None, "publisher": None, "date": None, "url": None}
+    frame = synthetic_incidents(3)
+    first = frame.iloc[:2].copy()
+    first["sources"] = [[empty_source, empty_source], None]
+    out = tmp_path / "out.parquet"
+    with IncidentWriter(out) as writer:
+        writer.write(first)
+        writer.write(frame.iloc[2:])
+    back = gpd.read_parquet(out)
+    assert [len(s) if s is not None else None for s in back["sources"]] == [2, None, 1]
+    assert back["sources"].iloc[0][1]["url"] is None
+    assert back["sources"].iloc[2][0]["url"] == frame["sources"].iloc[2][0]["url"]
