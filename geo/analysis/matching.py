@@ -431,50 +431,62 @@ def _lists(values: np.ndarray, start: np.ndarray, size: np.ndarray) -> pd.Series
     return pd.Series(lists, dtype=pd.ArrowDtype(lists.type))
 
 
-def _assemble(frames: Sequence[gpd.GeoDataFrame], rec: _Records, clusters: _Clusters,
-              matched: list[tuple[_Edges, str]]) -> MergeResult:
-    label = clusters.label
+@dataclass(frozen=True)
+class _Events:
+    """The merged events: members grouped by event, in the order of each event's first record."""
+
+    members: np.ndarray  # stacked record numbers, grouped by event
+    start: np.ndarray  # where each event's members begin in ``members``
+    size: np.ndarray  # how many members each event has
+    name: np.ndarray  # each event's cluster label
+    pick: np.ndarray  # the record each event takes its fields from
+
+
+def _events(rec: _Records, label: np.ndarray) -> _Events:
     chosen = _chosen_records(rec, label)
-    # members grouped by event, events in the order of their first record
     order = np.lexsort((np.arange(len(label)), label))
-    first = _run_starts(label[order])
-    start = np.flatnonzero(first)
+    start = np.flatnonzero(_run_starts(label[order]))
     size = np.diff(np.r_[start, len(order)])
     event_order = np.argsort(order[start], kind="stable")
     start, size = start[event_order], size[event_order]
-    event_name = label[order[start]]
-    members = order  # stacked rows, grouped
-    pick = chosen[event_name]
+    name = label[order[start]]
+    return _Events(members=order, start=start, size=size, name=name, pick=chosen[name])
 
+
+def _merged_records(frames: Sequence[gpd.GeoDataFrame], rec: _Records, ev: _Events) -> gpd.GeoDataFrame:
+    """One record per event: the chosen record's fields, every member's ids, sources and fatalities."""
     stacked = pd.concat([pd.DataFrame(f) for f in frames], ignore_index=True) if frames else pd.DataFrame()
     geometry_name = frames[0].geometry.name if frames else "geometry"
     geoms = pd.concat([f.geometry.rename("geometry").reset_index(drop=True) for f in frames], ignore_index=True)
     stacked = stacked.drop(columns=[c for c in {f.geometry.name for f in frames} if c in stacked.columns])
-    events = stacked.iloc[pick].reset_index(drop=True)
+    events = stacked.iloc[ev.pick].reset_index(drop=True)
     if "sources" in events.columns:
         events = events.rename(columns={"sources": "citations"})
     names = np.array(rec.names, dtype=object)
     fatal = _whole(rec.fatalities).astype("string")
-    ids = pd.Series(rec.ids[pick], dtype="string")
+    ids = pd.Series(rec.ids[ev.pick], dtype="string")
     clash = ids.duplicated(keep=False)
-    ids = ids.where(~clash, pd.Series(names[rec.input_no[pick]], dtype="string") + ":" + ids)
+    ids = ids.where(~clash, pd.Series(names[rec.input_no[ev.pick]], dtype="string") + ":" + ids)
     extra = {
         "id": ids,
-        "source_ids": _joined(rec.ids[members], start, size),
-        "sources": _lists(names[rec.input_no[members]], start, size),
-        "fatalities": _whole(rec.fatalities).iloc[pick].reset_index(drop=True),
-        "fatalities_by_source": _joined(fatal.to_numpy(dtype=object)[members], start, size),
+        "source_ids": _joined(rec.ids[ev.members], ev.start, ev.size),
+        "sources": _lists(names[rec.input_no[ev.members]], ev.start, ev.size),
+        "fatalities": _whole(rec.fatalities).iloc[ev.pick].reset_index(drop=True),
+        "fatalities_by_source": _joined(fatal.to_numpy(dtype=object)[ev.members], ev.start, ev.size),
     }
     rest = [c for c in events.columns if c not in extra]
     out = pd.concat([pd.DataFrame(extra), events[rest]], axis=1)
-    out_geometry = gpd.GeoSeries(geoms.iloc[pick].to_numpy(), crs="EPSG:4326")
+    out_geometry = gpd.GeoSeries(geoms.iloc[ev.pick].to_numpy(), crs="EPSG:4326")
     result = gpd.GeoDataFrame(out, geometry=out_geometry, crs="EPSG:4326")
-    if geometry_name != "geometry":
-        result = result.rename_geometry(geometry_name)
+    return result.rename_geometry(geometry_name) if geometry_name != "geometry" else result
 
-    # which output record each event name went to
-    output_of = np.empty(len(label), dtype=np.int64)
-    output_of[event_name] = np.arange(len(event_name))
+
+def _match_table(rec: _Records, label: np.ndarray, ev: _Events, merged_ids: np.ndarray,
+                 matched: list[tuple[_Edges, str]]) -> pd.DataFrame:
+    """Every pair of records matched, with the id of the output record they went to."""
+    names = np.array(rec.names, dtype=object)
+    output_of = np.empty(len(label), dtype=np.int64)  # which output record each event name went to
+    output_of[ev.name] = np.arange(len(ev.name))
     tables = []
     for edges, kind in matched:
         if not len(edges.a):
@@ -484,16 +496,27 @@ def _assemble(frames: Sequence[gpd.GeoDataFrame], rec: _Records, clusters: _Clus
             "id_b": rec.ids[edges.b], "source_b": names[rec.input_no[edges.b]],
             "km": edges.km, "days": edges.days.astype(np.int64), "window_km": edges.window,
             "score": edges.score, "rule": edges.rule, "kind": kind,
-            "merged_id": ids.to_numpy(dtype=object)[output_of[label[edges.a]]],
+            "merged_id": merged_ids[output_of[label[edges.a]]],
         }))
-    matches = (pd.concat(tables, ignore_index=True) if tables
-               else pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS}))[list(MATCH_COLUMNS)]
+    return (pd.concat(tables, ignore_index=True) if tables
+            else pd.DataFrame({c: pd.Series(dtype=object) for c in MATCH_COLUMNS}))[list(MATCH_COLUMNS)]
 
+
+def _input_counts(rec: _Records, label: np.ndarray, pick: np.ndarray) -> pd.DataFrame:
+    """Per input: records read, matched, passed through, written and merged away."""
     in_group = np.bincount(label, minlength=len(label))[label] > 1
     k = len(rec.names)
     read = np.bincount(rec.input_no, minlength=k)
     out_k = np.bincount(rec.input_no[pick], minlength=k)
     matched_k = np.bincount(rec.input_no[in_group], minlength=k)
-    counts = pd.DataFrame({"input": rec.names, "read": read, "matched": matched_k, "passed_through": read - matched_k,
-                           "out": out_k, "merged_away": read - out_k})[list(COUNT_COLUMNS)]
-    return MergeResult(result, matches, counts)
+    return pd.DataFrame({"input": rec.names, "read": read, "matched": matched_k, "passed_through": read - matched_k,
+                         "out": out_k, "merged_away": read - out_k})[list(COUNT_COLUMNS)]
+
+
+def _assemble(frames: Sequence[gpd.GeoDataFrame], rec: _Records, clusters: _Clusters,
+              matched: list[tuple[_Edges, str]]) -> MergeResult:
+    label = clusters.label
+    ev = _events(rec, label)
+    result = _merged_records(frames, rec, ev)
+    matches = _match_table(rec, label, ev, result["id"].to_numpy(dtype=object), matched)
+    return MergeResult(result, matches, _input_counts(rec, label, ev.pick))

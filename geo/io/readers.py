@@ -241,22 +241,26 @@ def _nested_as_json(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> Iterator[Piece]:
-    data = path.read_bytes()
+def _geojson_document(path: Path) -> Any:
+    """The parsed JSON of ``path``, or None for a file with nothing in it."""
     try:
-        text = data.decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputFileError(f"not UTF-8 text (byte {err.start} of the file); save it as UTF-8", path=str(path)) from None
     if not text.strip():
-        return
+        return None
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as err:
         msg = f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
         raise InputFileError(msg, path=str(path)) from None
     except RecursionError:
         msg = "not GeoJSON: arrays or objects nested too deeply to read (thousands of levels)"
         raise InputFileError(msg, path=str(path)) from None
+
+
+def _geojson_features(document: Any, path: Path) -> tuple[list[Any], Any]:
+    """The features of a FeatureCollection (or the one Feature) and its 2008-style crs, if any."""
     kind = document.get("type") if isinstance(document, dict) else type(document).__name__
     if kind == "Feature":
         features = [document]
@@ -273,8 +277,21 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
             crs = pyproj.CRS.from_user_input(name)
         except Exception:  # noqa: BLE001 - pyproj raises CRSError and TypeError
             raise InputFileError(f"unknown crs {name!r} in the 'crs' member", path=str(path)) from None
-    if not features:
-        return
+    return features, crs
+
+
+@dataclass(frozen=True)
+class _FeatureColumns:
+    """The properties and point of every feature, and why a feature has no point."""
+
+    props: list[dict[str, Any]]
+    lon: np.ndarray
+    lat: np.ndarray
+    reasons: list[str | None]
+    notes: list[str | None]
+
+
+def _feature_columns(features: list[Any]) -> _FeatureColumns:
     props: list[dict[str, Any]] = []
     lon: list[float] = []
     lat: list[float] = []
@@ -297,7 +314,19 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         lat.append(y)
         reasons.append(reason)
         notes.append(note)
-    table = _nested_as_json(pd.DataFrame.from_records(props, index=pd.RangeIndex(len(props))))
+    return _FeatureColumns(props=props, lon=np.asarray(lon, dtype=float), lat=np.asarray(lat, dtype=float),
+                           reasons=reasons, notes=notes)
+
+
+def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> Iterator[Piece]:
+    document = _geojson_document(path)
+    if document is None:
+        return
+    features, crs = _geojson_features(document, path)
+    if not features:
+        return
+    columns = _feature_columns(features)
+    table = _nested_as_json(pd.DataFrame.from_records(columns.props, index=pd.RangeIndex(len(columns.props))))
     layout = layout or formats.detect_layout(table.columns)
     original = table.assign(geometry=[json.dumps(f.get("geometry"), ensure_ascii=False) if isinstance(f, dict) else None
                                       for f in features])
@@ -307,13 +336,13 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         for column in [c for c in validate.find_coordinate_columns(table.columns) if c is not None]:
             table = table.drop(columns=column)
     problems = _no_problems(table.index)
-    has_reason = np.array([r is not None for r in reasons])
+    has_reason = np.array([r is not None for r in columns.reasons])
     problems.loc[has_reason, "field"] = "geometry"
-    problems.loc[has_reason, "reason"] = [r for r in reasons if r is not None]
+    problems.loc[has_reason, "reason"] = [r for r in columns.reasons if r is not None]
     progress.advance(len(table))
-    yield Piece(table=table, lon=np.asarray(lon, dtype=float), lat=np.asarray(lat, dtype=float),
+    yield Piece(table=table, lon=columns.lon, lat=columns.lat,
                 record=np.arange(1, len(table) + 1, dtype=np.int64), problems=problems, original=original, crs=crs,
-                lat_field="geometry", lon_field="geometry", point_notes=notes, layout=layout)
+                lat_field="geometry", lon_field="geometry", point_notes=columns.notes, layout=layout)
 
 
 def empty_schema_frame() -> pd.DataFrame:

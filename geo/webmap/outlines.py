@@ -224,88 +224,111 @@ def _shading(provinces: gpd.GeoDataFrame, counts: np.ndarray, focus: set[str],
     return fills, classes, title, density
 
 
-def boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
-                      lat: np.ndarray, bands_km: Sequence[float], shading: str = "density") -> dict[str, Any]:
+def _province_features(provinces: gpd.GeoDataFrame, focus: set[str], counts: np.ndarray, fatalities: np.ndarray,
+                       fills: list[str | None], density: np.ndarray) -> list[dict[str, Any]]:
+    features = []
+    for k, (_, prov) in enumerate(provinces.iterrows()):
+        is_focus = str(prov["name"]) in focus
+        local = (display_text(prov.get("name_ur")), display_text(prov.get("name_fa")))
+        features.append({
+            "type": "Feature",
+            "geometry": _geometry_json(prov.geometry, simplify=SIMPLIFY_DEG, decimals=3),
+            "properties": {
+                "name": display_text(prov.get("name")),
+                "local": "; ".join(t for t in local if t) or None,
+                "country": display_text(prov.get("country")),
+                "focus": is_focus,
+                "count": int(counts[k]),
+                "fatalities": int(fatalities[k]),
+                "density": round(float(density[k]), 2),
+                "fill": fills[k],
+                "label": _label_point(prov.geometry) if is_focus else None,
+            },
+        })
+    return features
+
+
+def _province_part(provinces: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray,
+                   shading: str) -> tuple[dict[str, Any], Any, Any]:
+    """The provinces layer with its legend, the focus provinces' bounds and their union."""
+    provinces = provinces.to_crs("EPSG:4326") if provinces.crs and provinces.crs.to_epsg() != 4326 else provinces
+    focus = set(_focus_names(provinces))
+    counts, fatalities, which = _province_counts(provinces, rows, lon, lat)
+    fills, classes, title, density = _shading(provinces, counts, focus, shading)
+    features = _province_features(provinces, focus, counts, fatalities, fills, density)
+    out = {"incidentProvince": which.tolist(), "provinces": {"type": "FeatureCollection", "features": features},
+           "provinceClasses": classes, "provinceTitle": title}
+    focus_rows = provinces[provinces["name"].astype(str).isin(focus)]
+    if not len(focus_rows):
+        return out, None, None
+    return out, focus_rows.total_bounds, focus_rows.geometry.union_all()
+
+
+def _country_part(countries: gpd.GeoDataFrame, region: Any, focus_area: Any) -> dict[str, Any]:
     from shapely.geometry import box
 
+    if region is not None:
+        # keep only what is near the two provinces: the page stays small
+        minx, miny, maxx, maxy = region
+        clip = box(minx - 12, miny - 8, maxx + 12, maxy + 8)
+        countries = countries[countries.intersects(clip)].copy()
+        countries["geometry"] = countries.geometry.intersection(clip)
+    # country names go where the initial view shows them, beside the two provinces
+    view = box(*region) if region is not None else None
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature",
+         "geometry": _geometry_json(row.geometry, simplify=SIMPLIFY_DEG, decimals=3),
+         "properties": {"name": display_text(row.get("name")), "iso3": display_text(row.get("iso3")),
+                        "label": _label_point(row.geometry, view, focus_area)}}
+        for _, row in countries.iterrows()
+    ]}
+
+
+def _border_part(border: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
+    from shapely.ops import linemerge, unary_union
+
+    line = unary_union(list(border.geometry))
+    if line.geom_type == "MultiLineString":
+        line = linemerge(line)
+    return {"geometry": _geometry_json(line, simplify=None, decimals=5),
+            "label": _border_label_point(line, *_avoid_points(rows, lon, lat))}
+
+
+def _corridor_part(corridors: Sequence[tuple[float, Any]]) -> list[dict[str, Any]]:
+    """Each band as the ring between its corridor and the next narrower one."""
+    bands = []
+    previous = None
+    low = 0.0
+    for k, (km, polygon) in enumerate(sorted(corridors, key=lambda c: c[0])):
+        ring = polygon if previous is None else polygon.difference(previous)
+        bands.append({
+            "label": f"{low:g}–{km:g} km",
+            "color": BAND_COLORS[k % len(BAND_COLORS)],
+            "geometry": _geometry_json(ring, simplify=0.002, decimals=4),
+        })
+        previous, low = polygon, km
+    return bands
+
+
+def boundary_payload(context: Mapping[str, Any], rows: gpd.GeoDataFrame, lon: np.ndarray,
+                      lat: np.ndarray, bands_km: Sequence[float], shading: str = "density") -> dict[str, Any]:
     out: dict[str, Any] = {}
+    region = focus_area = None
     provinces = context.get("provinces")
-    region = None
-    focus_area = None
     if provinces is not None and len(provinces):
-        provinces = provinces.to_crs("EPSG:4326") if provinces.crs and provinces.crs.to_epsg() != 4326 else provinces
-        focus = set(_focus_names(provinces))
-        counts, fatalities, which = _province_counts(provinces, rows, lon, lat)
-        out["incidentProvince"] = which.tolist()
-        fills, classes, title, density = _shading(provinces, counts, focus, shading)
-        features = []
-        for k, (_, prov) in enumerate(provinces.iterrows()):
-            is_focus = str(prov["name"]) in focus
-            features.append({
-                "type": "Feature",
-                "geometry": _geometry_json(prov.geometry, simplify=SIMPLIFY_DEG, decimals=3),
-                "properties": {
-                    "name": display_text(prov.get("name")),
-                    "local": "; ".join(t for t in (display_text(prov.get("name_ur")), display_text(prov.get("name_fa"))) if t) or None,
-                    "country": display_text(prov.get("country")),
-                    "focus": is_focus,
-                    "count": int(counts[k]),
-                    "fatalities": int(fatalities[k]),
-                    "density": round(float(density[k]), 2),
-                    "fill": fills[k],
-                    "label": _label_point(prov.geometry) if is_focus else None,
-                },
-            })
-        out["provinces"] = {"type": "FeatureCollection", "features": features}
-        out["provinceClasses"] = classes
-        out["provinceTitle"] = title
-        focus_rows = provinces[provinces["name"].astype(str).isin(focus)]
-        if len(focus_rows):
-            region = focus_rows.total_bounds
-            focus_area = focus_rows.geometry.union_all()
+        part, region, focus_area = _province_part(provinces, rows, lon, lat, shading)
+        out.update(part)
     countries = context.get("countries")
     if countries is not None and len(countries):
-        if region is not None:
-            # keep only what is near the two provinces: the page stays small
-            minx, miny, maxx, maxy = region
-            clip = box(minx - 12, miny - 8, maxx + 12, maxy + 8)
-            countries = countries[countries.intersects(clip)].copy()
-            countries["geometry"] = countries.geometry.intersection(clip)
-        # country names go where the initial view shows them, beside the two provinces
-        view = box(*region) if region is not None else None
-        out["countries"] = {"type": "FeatureCollection", "features": [
-            {"type": "Feature",
-             "geometry": _geometry_json(row.geometry, simplify=SIMPLIFY_DEG, decimals=3),
-             "properties": {"name": display_text(row.get("name")), "iso3": display_text(row.get("iso3")),
-                            "label": _label_point(row.geometry, view, focus_area)}}
-            for _, row in countries.iterrows()
-        ]}
+        out["countries"] = _country_part(countries, region, focus_area)
     border = context.get("border")
     if border is not None and len(border):
-        from shapely.ops import linemerge, unary_union
-
-        line = unary_union(list(border.geometry))
-        if line.geom_type == "MultiLineString":
-            line = linemerge(line)
-        out["border"] = {"geometry": _geometry_json(line, simplify=None, decimals=5),
-                         "label": _border_label_point(line, *_avoid_points(rows, lon, lat))}
+        out["border"] = _border_part(border, rows, lon, lat)
         if region is None:
             region = border.total_bounds
     corridors = context.get("corridors") or []
     if corridors:
-        bands = []
-        previous = None
-        for k, (km, polygon) in enumerate(sorted(corridors, key=lambda c: c[0])):
-            # each band is the ring between this corridor and the narrower one
-            ring = polygon if previous is None else polygon.difference(previous)
-            low = 0 if previous is None else sorted(corridors, key=lambda c: c[0])[k - 1][0]
-            bands.append({
-                "label": f"{low:g}–{km:g} km",
-                "color": BAND_COLORS[k % len(BAND_COLORS)],
-                "geometry": _geometry_json(ring, simplify=0.002, decimals=4),
-            })
-            previous = polygon
-        out["corridors"] = bands
+        out["corridors"] = _corridor_part(corridors)
     if region is not None:
         out["region"] = tuple(round(float(v), 3) for v in region)
     return out
