@@ -26,11 +26,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.errors import InputFileError
 from geo.io import formats
-from geo.io.readers import Piece, Progress, geometry_piece
+from geo.io.readers import GeometryAsText, Piece, Progress, geometry_piece
 
 __all__ = ["read_ogr_pieces"]
 
@@ -73,7 +72,6 @@ def read_ogr_pieces(path: Path, layout: str | None, progress: Progress, *, conta
         table = pd.DataFrame(frame)
     table.index = pd.RangeIndex(len(table))
     record = np.arange(1, len(table) + 1, dtype=np.int64)
-    original = table.assign(geometry=shapely.to_wkt(geoms, rounding_precision=-1))
     progress.advance(len(table))
     crs = frame.crs.to_wkt() if frame.crs is not None else None
-    yield geometry_piece(table, geoms, record, crs, original, layout or formats.detect_layout(table.columns), path)
+    yield geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms), layout or formats.detect_layout(table.columns), path)

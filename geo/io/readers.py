@@ -32,7 +32,7 @@ from geo.io.text_kinds import infer_text_columns
 logger = logging.getLogger("geo")
 
 #: Rows per chunk when reading CSV and Parquet.
-CHUNK_ROWS: int = 500_000
+CHUNK_ROWS: int = 100_000
 
 #: Bytes pyarrow parses at a time when reading CSV (a record must fit in one block).
 CSV_BLOCK_BYTES: int = 16 * 2**20
@@ -49,13 +49,35 @@ class Piece:
     lat: np.ndarray
     record: np.ndarray
     problems: pd.DataFrame | None = None
-    original: pd.DataFrame | None = None
+    original: pd.DataFrame | GeometryAsText | None = None  # fields as read, for the rejects
     crs: Any = None
     lat_field: str = "latitude"
     lon_field: str = "longitude"
     non_point: np.ndarray | None = None  # records whose geometry was not a point
     point_notes: list[str | None] | None = None  # per record, what was done about it
     layout: str | None = None
+
+
+class GeometryAsText:
+    """A chunk's fields as read, its geometries as WKT: built only for the rows asked for.
+
+    The rejects repeat each rejected record's fields; writing every geometry of a
+    chunk as text to keep a handful of them would cost more than reading the chunk.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"id": ["a", "b"]})
+    >>> GeometryAsText(table, shapely.points([60, 61], [27, 28]))[np.array([False, True])]
+      id       geometry
+    1  b  POINT (61 28)
+    """
+
+    def __init__(self, table: pd.DataFrame, geoms: np.ndarray) -> None:
+        self.table = table
+        self.geoms = geoms
+
+    def __getitem__(self, rows: np.ndarray) -> pd.DataFrame:
+        return self.table[rows].assign(geometry=shapely.to_wkt(self.geoms[rows], rounding_precision=-1))
 
 
 def _no_problems(index: pd.Index) -> pd.DataFrame:
@@ -123,7 +145,7 @@ def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow:
 
 
 def geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
-                    original: pd.DataFrame, layout: str | None, path: Path) -> Piece:
+                    original: pd.DataFrame | GeometryAsText, layout: str | None, path: Path) -> Piece:
     """A chunk whose locations are shapely geometries (GeoParquet)."""
     if layout is not None:
         table = formats.to_schema(table, layout)
@@ -193,8 +215,8 @@ def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> I
             if geometry_column is not None and geometry_column in table.columns:
                 wkb = table.pop(geometry_column).to_numpy()
                 geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-                original = table.assign(geometry=shapely.to_wkt(geoms, rounding_precision=-1))
-                yield geometry_piece(table, geoms, record, crs, original, layout or formats.detect_layout(table.columns), path)
+                yield geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms),
+                                     layout or formats.detect_layout(table.columns), path)
             else:
                 yield tabular_piece(table, record, layout, path)
     except (pa.ArrowInvalid, OSError) as err:

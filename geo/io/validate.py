@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -348,6 +348,12 @@ def duplicate_ids(ids: pd.Series, record: np.ndarray, unit: str) -> pd.Series:
     return reason.astype(object).where(reason.notna(), None)
 
 
+class SupportsRows(Protocol):
+    """Fields as read that give up a boolean selection of rows (``original[mask]``)."""
+
+    def __getitem__(self, rows: np.ndarray, /) -> pd.DataFrame: ...
+
+
 def check_records(
     table: pd.DataFrame,
     lon: np.ndarray,
@@ -359,7 +365,7 @@ def check_records(
     problems: pd.DataFrame | None = None,
     crs: Any = None,
     fix_swapped: bool = False,
-    original: pd.DataFrame | None = None,
+    original: pd.DataFrame | SupportsRows | None = None,
     lat_field: str = "latitude",
     lon_field: str = "longitude",
     region_only: bool = False,
@@ -385,8 +391,9 @@ def check_records(
     fix_swapped : bool
         Swap latitude and longitude where they look swapped and the swapped point lies in
         the study region, instead of reporting it (see :mod:`geo.io.placement`).
-    original : DataFrame, optional
-        The fields as read, written after the reason in the rejects (default ``table``).
+    original : DataFrame or SupportsRows, optional
+        The fields as read, written after the reason in the rejects (default ``table``);
+        only its rejected rows are taken (``original[mask]``).
     region_only : bool
         Reject the records outside the study region instead of warning about them.
 

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
@@ -307,3 +308,16 @@ def test_a_field_named_geometry_is_kept_not_emptied(tmp_path: Path) -> None:
 def test_an_input_path_too_long_is_a_file_error(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot read: File name too long"):
         read_incidents_checked(tmp_path / ("b/" * 2500 + "x.geojson"))
+
+
+def test_a_rejected_geoparquet_row_keeps_its_geometry_as_text(tmp_path: Path) -> None:
+    # the geometry text is built for rejected rows only; it must still be the row's own
+    frame = gpd.GeoDataFrame({"id": ["a", "b", "c"], "date": ["2024-01-18", "not a date", "2024-01-19"]},
+                             geometry=[Point(62.1, 27.1), Point(62.25, 27.75), Point(63.5, 28.5)], crs="EPSG:4326")
+    path = tmp_path / "events.parquet"
+    frame.to_parquet(path)
+    result = read_incidents_checked(path)
+    [reject] = result.rejects.to_dict("records")
+    assert (reject["record"], reject["id"], reject["field"]) == (2, "b", "date")
+    assert Point(62.25, 27.75).equals_exact(shapely.from_wkt(reject["geometry"]), 0)
+    assert result.frame["id"].tolist() == ["a", "c"]
