@@ -106,3 +106,10 @@ def test_nothing_extra_in_a_pipe_or_with_quiet(events, tmp_path):
     stdout, stderr, code = _run_on("pty", "-q", "analyze", str(events), "-o", "out.csv", tmp_path=tmp_path)
     assert code == 0 and "━" not in stderr and "analyzing" not in stderr
     assert stdout.strip() == "read 3000, processed 3000, rejected 0; wrote out.csv"
+
+
+def test_a_bar_appears_on_a_terminal(events, tmp_path):
+    stdout, stderr, code = _run_on("pty", "analyze", str(events), "-o", "out.csv", tmp_path=tmp_path)
+    assert code == 0, stderr
+    assert "analyzing events.parquet" in stderr and "━" in stderr
+    assert stdout == "read 3000, processed 3000, rejected 0; wrote out.csv\n"
