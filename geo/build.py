@@ -24,6 +24,7 @@ from geo import settings
 from geo.datasets import data_path
 from geo.files import check_output_dir, replace_dir, staging_dir
 from geo.io import ReadResult
+from geo.progress import Bar, bar
 
 logger = logging.getLogger("geo")
 
@@ -104,11 +105,19 @@ def _human_size(n_bytes: int) -> str:
     return f"{size:.1f} GB"
 
 
+#: The steps of a build, for its progress bar: read, measure, write the tables, the map, the figures.
+BUILD_STEPS = 5
+
+
 @contextmanager
-def _step(label: str) -> Iterator[None]:
+def _step(label: str, steps: Bar | None = None) -> Iterator[None]:
     logger.info("%s …", label)
     start = time.perf_counter()
+    if steps is not None:
+        steps.update(description=f"building: {label}")
     yield
+    if steps is not None:
+        steps.advance()
     logger.info("%s: done in %.1f s", label, time.perf_counter() - start)
 
 
@@ -119,6 +128,7 @@ def build(
     border: str = settings.DEFAULT_BORDER,
     fix_swapped: bool = False,
     clobber: bool = True,
+    progress: bool | None = None,
 ) -> BuildReport:
     """Analyze the incidents and write the table, the interactive map and the figures.
 
@@ -140,6 +150,10 @@ def build(
         Swap latitude and longitude where they are evidently swapped.
     clobber : bool
         False keeps an earlier build (an :class:`~geo.errors.OutputPathError`).
+    progress : bool, optional
+        One bar over the build's :data:`BUILD_STEPS` steps on a terminal, the long steps'
+        own bars below it (see :mod:`geo.progress`); None follows ``geo.progress.DEFAULT``,
+        off in Python.
 
     Returns
     -------
@@ -148,38 +162,45 @@ def build(
         (``report.reading.rejects``, also in ``incidents_analysis.geojson.rejects.csv``);
         the rejected records are left out of the outputs.
     """
-    from geo.analysis.core import analyze
-    from geo.io import read_incidents_checked, write_incidents, write_rejects
-
     out = Path(out_dir)
     source = Path(incidents) if incidents is not None else data_path("incidents.geojson")
     check_out_dir(out, incidents=incidents, clobber=clobber)
     report = BuildReport(out_dir=out)
-
-    with _step(f"reading {source.name}"):
-        report.reading = read_incidents_checked(source, fix_swapped=fix_swapped)
-    frame = report.reading.frame
-
-    with _step(f"measuring {len(frame)} incidents against the {border!r} border"):
-        result = analyze(frame, border=border)
-
-    staging = staging_dir(out)
-    try:
-        written = [write_incidents(result, staging / name)
-                   for name in ("incidents_analysis.geojson", "incidents_analysis.csv")]
-        with _step("drawing the interactive map"):
-            from geo.webmap.render import save_map
-
-            written.append(save_map(result, staging / "incidents.html", border=border))
-        with _step("drawing the report figures"):
-            from geo.plot.api import save_figures
-
-            written.extend(save_figures(result, staging / "figures", border=border, source=source.name))
-        rejects = write_rejects(report.reading.rejects, staging / ANALYSIS_NAME)
-        replace_dir(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with bar("building", BUILD_STEPS, unit="steps", enabled=progress) as steps:
+        staging = staging_dir(out)
+        try:
+            written, rejects = _build_into(staging, source, report, border, fix_swapped, steps, progress)
+            replace_dir(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     report.written = [out / path.relative_to(staging) for path in written]
     report.rejects_path = out / rejects.relative_to(staging) if rejects is not None else None
     return report
+
+
+def _build_into(staging: Path, source: Path, report: BuildReport, border: str, fix_swapped: bool,
+                steps: Bar, progress: bool | None) -> tuple[list[Path], Path | None]:
+    """The build's steps, into ``staging``: the files written and the rejects file (or None)."""
+    from geo.analysis.core import analyze
+    from geo.io import read_incidents_checked, write_incidents, write_rejects
+
+    with _step(f"reading {source.name}", steps):
+        report.reading = read_incidents_checked(source, fix_swapped=fix_swapped, progress=progress)
+    frame = report.reading.frame
+    with _step(f"measuring {len(frame)} incidents against the {border!r} border", steps):
+        result = analyze(frame, border=border)
+    with _step("writing the analysis tables", steps):
+        written = [write_incidents(result, staging / name, progress=progress)
+                   for name in ("incidents_analysis.geojson", "incidents_analysis.csv")]
+    with _step("drawing the interactive map", steps):
+        from geo.webmap.render import save_map
+
+        written.append(save_map(result, staging / "incidents.html", border=border, progress=progress))
+    with _step("drawing the report figures", steps):
+        from geo.plot.api import save_figures
+
+        written.extend(save_figures(result, staging / "figures", border=border, source=source.name,
+                                    progress=progress))
+    rejects = write_rejects(report.reading.rejects, staging / ANALYSIS_NAME)
+    return written, rejects

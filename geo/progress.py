@@ -135,6 +135,7 @@ class Bar:
             self._task = _display.add_task(self.description, total=self.total, completed=self.completed,
                                            unit=self.unit)
             _shown += 1
+            _display.refresh()  # drawn now, not at the next tick: a bar once shown is seen
 
     def _stop(self) -> None:
         global _display, _shown

@@ -113,3 +113,11 @@ def geo_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixtu
     finally:
         logger.removeHandler(caplog.handler)
         logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _progress_default_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``geo``'s main sets ``geo.progress.DEFAULT`` for the process; a CliRunner test must not leave it on."""
+    from geo import progress
+
+    monkeypatch.setattr(progress, "DEFAULT", progress.DEFAULT)

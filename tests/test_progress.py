@@ -106,3 +106,136 @@ def test_nothing_extra_in_a_pipe_or_with_quiet(events, tmp_path):
     stdout, stderr, code = _run_on("pty", "-q", "analyze", str(events), "-o", "out.csv", tmp_path=tmp_path)
     assert code == 0 and "━" not in stderr and "analyzing" not in stderr
     assert stdout.strip() == "read 3000, processed 3000, rejected 0; wrote out.csv"
+
+
+def test_a_bar_appears_on_a_terminal(events, tmp_path):
+    stdout, stderr, code = _run_on("pty", "analyze", str(events), "-o", "out.csv", tmp_path=tmp_path)
+    assert code == 0, stderr
+    assert "analyzing events.parquet" in stderr and "━" in stderr
+    assert stdout == "read 3000, processed 3000, rejected 0; wrote out.csv\n"
+
+
+@pytest.mark.parametrize(("command", "description"), [
+    (["map", "INCIDENTS", "-o", "m.html"], "building the map m.html"),
+    (["figure", "INCIDENTS", "--kind", "distance", "-o", "f.png"], "drawing the distance figure"),
+])
+def test_a_bar_for_the_map_and_the_figures(command, description, tmp_path):
+    args = [str(REPO / "data" / "incidents.geojson") if a == "INCIDENTS" else a for a in command]
+    stdout, stderr, code = _run_on("pty", *args, tmp_path=tmp_path)
+    assert code == 0, stderr
+    assert description in stderr and "━" in stderr
+    assert stdout.startswith("read 8, processed 8, rejected 0; wrote ")
+    stdout, stderr, code = _run_on("pty", "-q", *args, tmp_path=tmp_path)
+    assert code == 0 and description not in stderr and "━" not in stderr
+
+
+class _NoWait:
+    """A ``threading.Timer`` that fires as it starts: a bar appears at once, whatever the timing."""
+
+    def __init__(self, interval, function):
+        self.function = function
+        self.daemon = True
+
+    def start(self):
+        self.function()
+
+    def cancel(self):
+        pass
+
+
+@pytest.fixture
+def on_terminal(monkeypatch):
+    """Call it in the test (pytest puts its own stderr back after the fixtures): stderr a terminal."""
+    monkeypatch.setattr(progress.threading, "Timer", _NoWait)
+    monkeypatch.setenv("GEO_PROGRESS_DELAY", "0")
+
+    def use() -> _Terminal:
+        terminal = _Terminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        return terminal
+
+    return use
+
+
+@pytest.fixture(scope="module")
+def few_thousand(events):
+    import geo
+
+    return geo.read_incidents(events)
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.geojson", "out.parquet"])
+def test_writing_draws_a_bar_only_when_asked(on_terminal, few_thousand, tmp_path, name, monkeypatch):
+    terminal = on_terminal()
+    import geo.io
+    from geo.io import writing
+
+    monkeypatch.setattr(writing, "WRITE_CHUNK_ROWS", 500)
+    geo.io.write_incidents(few_thousand, tmp_path / name, progress=False)
+    geo.io.write_incidents(few_thousand, tmp_path / name)  # None: off in Python
+    assert terminal.getvalue() == ""
+    geo.io.write_incidents(few_thousand, tmp_path / name, progress=True)
+    assert f"writing {name}" in terminal.getvalue() and "━" in terminal.getvalue()
+
+
+def test_reading_draws_a_bar_only_when_asked(on_terminal, events, monkeypatch):
+    terminal = on_terminal()
+    from geo.io import read_incidents_checked, readers
+
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 500)
+    assert read_incidents_checked(events, progress=False).n_read == 3000
+    assert terminal.getvalue() == ""
+    assert read_incidents_checked(events, progress=True).n_read == 3000
+    assert "reading events.parquet" in terminal.getvalue() and "━" in terminal.getvalue()
+
+
+def test_the_readers_advance_the_bar_a_chunk_at_a_time(events, monkeypatch):
+    from geo.io import readers
+    from geo.io.chunks import IncidentChunks
+
+    monkeypatch.setattr(readers, "CHUNK_ROWS", 1000)
+    advances = []
+    monkeypatch.setattr(progress.Bar, "advance", lambda self, amount=1: advances.append((self.description, amount)))
+    chunks = IncidentChunks(events, progress=True)
+    assert [len(chunk) for chunk in chunks] == [1000] * 3
+    assert [a for a in advances if a[0].startswith("reading")] == [("reading events.parquet", 1000)] * 3
+
+
+def test_python_follows_default(on_terminal, few_thousand, tmp_path, monkeypatch):
+    terminal = on_terminal()
+    import geo.io
+
+    monkeypatch.setattr(progress, "DEFAULT", True)  # what `geo` does without -q
+    geo.io.write_incidents(few_thousand, tmp_path / "out.csv")
+    assert "writing out.csv" in terminal.getvalue()
+
+
+def test_build_shows_one_bar_over_its_steps(on_terminal, tmp_path, monkeypatch):
+    terminal = on_terminal()
+    from geo.build import BUILD_STEPS, build
+
+    seen = []
+    real = progress.Bar._stop
+
+    def stop(self):
+        seen.append((self.description, self.completed, self.total))
+        real(self)
+
+    monkeypatch.setattr(progress.Bar, "_stop", stop)
+    build(tmp_path / "maps", progress=True)
+    assert seen[-1] == ("building: drawing the report figures", BUILD_STEPS, BUILD_STEPS)
+    assert "building: reading incidents.geojson" in terminal.getvalue()
+
+
+def test_dask_partitions_advance_a_bar_each(tmp_path, monkeypatch):
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.io.partitioned import write_partitioned
+
+    advances = []
+    monkeypatch.setattr(progress.Bar, "advance", lambda self, amount=1: advances.append((self.description, amount)))
+    frame = gpd.GeoDataFrame({"id": list(range(40))}, geometry=[Point(63, 27)] * 40, crs="EPSG:4326")
+    assert write_partitioned(dask_geopandas.from_geopandas(frame, npartitions=4), tmp_path / "out", progress=True) == 40
+    assert advances == [("writing partitions", 1)] * 4

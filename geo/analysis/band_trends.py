@@ -55,6 +55,7 @@ from geo.errors import GeoValueError
 from geo.geodesy.corridor import border_corridor
 from geo.geodesy.spacetime import day_numbers
 from geo.io.partitioned import is_dask
+from geo.progress import Bar, bar
 from geo.reference.boundaries import geodesic_area_km2, provinces
 
 logger = logging.getLogger("geo")
@@ -238,6 +239,8 @@ def trends(
     freq: str = "month",
     bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
     border: str = settings.DEFAULT_BORDER,
+    *,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Events, fatalities, rates per km² and Trendfinder flags per period, side and band.
 
@@ -254,6 +257,10 @@ def trends(
         Band edges in km; ``interior`` lies beyond the last.
     border : str
         Border source for the band areas (and for raw incidents).
+    progress : bool, optional
+        A bar "counting trends" over the two steps (the counts, then the areas, norms
+        and flags) on a terminal (see :mod:`geo.progress`); None follows
+        ``geo.progress.DEFAULT``, off in Python.
 
     Returns
     -------
@@ -263,6 +270,15 @@ def trends(
     """
     freq = _check_freq(freq)
     edges = _edges(bands)
+    with bar("counting trends", 2, unit="steps", enabled=progress) as step:
+        counts = _all_counts(result, freq, edges, border, step)
+        table = _finish(counts, freq, edges, border)
+        step.advance()
+    return table
+
+
+def _all_counts(result: Any, freq: str, edges: tuple[float, ...], border: str, step: Bar) -> pd.DataFrame:
+    """Events and fatalities per period, side and band, of a frame or a Dask frame."""
     if is_dask(result):
         lazy: Any = result if "admin1_code" in result.columns else analyze(result, border=border, bands=edges)
         wanted = [c for c in ("date", "admin1_code", "border_distance_km", "fatalities") if c in lazy.columns]
@@ -276,7 +292,8 @@ def trends(
         left_out = int(len(frame) - counts["events"].sum())
         if left_out:
             logger.info("%d of %d records are left out of the trends (see trend_exclusions)", left_out, len(frame))
-    return _finish(counts, freq, edges, border)
+    step.advance()
+    return counts
 
 
 def _finish(counts: pd.DataFrame, freq: str, edges: tuple[float, ...], border: str) -> pd.DataFrame:

@@ -348,12 +348,13 @@ def analyze_partitioned(
     border: str = settings.DEFAULT_BORDER,
     bands: Sequence[float] = settings.DEFAULT_BANDS_KM,
     npartitions: int | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> int:
     """Read partitioned GeoParquet, analyze it and write partitioned GeoParquet.
 
     What ``geo analyze INPUT -o OUTPUT_DIR --engine dask`` does, on the current client
-    (or Dask's default scheduler when there is none).
+    (or Dask's default scheduler when there is none). ``progress``: a bar over the
+    partitions on a terminal, as in :func:`geo.io.partitioned.write_partitioned`.
 
     Returns
     -------

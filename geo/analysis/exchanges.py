@@ -49,6 +49,7 @@ from geo.errors import GeoValueError
 from geo.geodesy.distance import point_coordinates
 from geo.geodesy.spacetime import day_numbers, forward_window, near_pairs, record_ids
 from geo.io.partitioned import is_dask
+from geo.progress import bar
 
 logger = logging.getLogger("geo")
 
@@ -119,6 +120,7 @@ def pairs(
     event_types: Iterable[str] | None = None,
     apart_km: float | None = None,
     border: str = settings.DEFAULT_BORDER,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Pairs of incidents on opposite sides of the border, within ``days`` of each other.
 
@@ -138,6 +140,10 @@ def pairs(
         The two incidents also lie within this geodesic distance of each other.
     border : str
         Border source for raw incidents, one of ``geo.reference.boundaries.BORDER_SOURCES``.
+    progress : bool, optional
+        A bar "pairing incidents" over the two steps (the incidents near the border, the
+        pairs) on a terminal (see :mod:`geo.progress`); None follows
+        ``geo.progress.DEFAULT``, off in Python.
 
     Returns
     -------
@@ -163,11 +169,15 @@ def pairs(
     0
     """
     _check_window(days, km, apart_km)
-    if is_dask(result):
-        frame = _eligible_from_dask(result, km, border)
-    else:
-        frame = result if set(_NEEDED) <= set(result.columns) else analyzed(result, border)
-    return _pairs(frame, float(days), float(km), event_types, apart_km)
+    with bar("pairing incidents", 2, unit="steps", enabled=progress) as step:
+        if is_dask(result):
+            frame = _eligible_from_dask(result, km, border)
+        else:
+            frame = result if set(_NEEDED) <= set(result.columns) else analyzed(result, border)
+        step.advance()
+        table = _pairs(frame, float(days), float(km), event_types, apart_km)
+        step.advance()
+    return table
 
 
 def _pairs(frame: gpd.GeoDataFrame, days: float, km: float, event_types: Iterable[str] | None,

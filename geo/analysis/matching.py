@@ -82,6 +82,7 @@ from geo.errors import GeoValueError
 from geo.geodesy.distance import point_coordinates
 from geo.geodesy.spacetime import day_numbers, near_pairs, record_ids
 from geo.io.partitioned import is_dask
+from geo.progress import bar
 
 logger = logging.getLogger("geo")
 
@@ -308,6 +309,7 @@ def merge_sources(
     taxonomy: Taxonomy | None = None,
     within: bool = False,
     names: Sequence[str] | None = None,
+    progress: bool | None = None,
 ) -> MergeResult:
     """Merge incident frames into one record per event, with the matches and the counts.
 
@@ -329,6 +331,9 @@ def merge_sources(
     names : list of str, optional
         A distinct name per input for ``sources`` (file names on the command line);
         by default ``input1``, ``input2``, ...
+    progress : bool, optional
+        A bar "merging" on a terminal, a step per input and one for the assembly (see
+        :mod:`geo.progress`); None follows ``geo.progress.DEFAULT``, off in Python.
 
     Returns
     -------
@@ -349,23 +354,27 @@ def merge_sources(
         matched.append((taken, kind))
         return len(taken.a)
 
-    for k in range(len(frames)):
-        rows = np.arange(rec.starts[k], rec.starts[k + 1])
-        while within:
-            chosen = clusters.chosen[np.unique(clusters.label[rows])]
-            if not join(_candidates(rec, chosen, None, km, days, taxonomy), "within input"):
-                break
-            clusters.chosen = _chosen_records(rec, clusters.label)
-        if k:
-            before = clusters.chosen[np.unique(clusters.label[: rec.starts[k]])]
-            new = clusters.chosen[np.unique(clusters.label[rows])]
-            join(_candidates(rec, before, new, km, days, taxonomy), "across inputs")
-            clusters.chosen = _chosen_records(rec, clusters.label)
-    unplaced = ~(np.isfinite(rec.lon) & np.isfinite(rec.day))
-    if unplaced.any():
-        logger.info("%d record(s) without a whole-day date or a location matched nothing and pass through",
-                    int(unplaced.sum()))
-    return _assemble(frames, rec, clusters, matched)
+    with bar("merging", len(frames) + 1, unit="steps", enabled=progress) as step:
+        for k in range(len(frames)):
+            rows = np.arange(rec.starts[k], rec.starts[k + 1])
+            while within:
+                chosen = clusters.chosen[np.unique(clusters.label[rows])]
+                if not join(_candidates(rec, chosen, None, km, days, taxonomy), "within input"):
+                    break
+                clusters.chosen = _chosen_records(rec, clusters.label)
+            if k:
+                before = clusters.chosen[np.unique(clusters.label[: rec.starts[k]])]
+                new = clusters.chosen[np.unique(clusters.label[rows])]
+                join(_candidates(rec, before, new, km, days, taxonomy), "across inputs")
+                clusters.chosen = _chosen_records(rec, clusters.label)
+            step.advance()
+        unplaced = ~(np.isfinite(rec.lon) & np.isfinite(rec.day))
+        if unplaced.any():
+            logger.info("%d record(s) without a whole-day date or a location matched nothing and pass through",
+                        int(unplaced.sum()))
+        merged = _assemble(frames, rec, clusters, matched)
+        step.advance()
+    return merged
 
 
 def merge(

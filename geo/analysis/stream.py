@@ -87,7 +87,8 @@ def analyze_file(
         if kind not in STREAMED_OUTPUTS:
             measured = [analyze(chunk, border, edges) for chunk in _counted(chunks, step)]
             result = chunks.result()
-            write_incidents(_joined(measured) if measured else analyze(result.frame, border, edges), output)
+            write_incidents(_joined(measured) if measured else analyze(result.frame, border, edges), output,
+                            progress=progress)
             return result
         with IncidentWriter(output) as writer:
             written = 0

@@ -253,7 +253,8 @@ def load_incidents(path: str | os.PathLike[str], fix_swapped: bool = False, inpu
 
     if region_only is None:
         region_only = region_only_flag()
-    result = read_incidents_checked(path, input_format, fix_swapped=fix_swapped, region_only=region_only)
+    result = read_incidents_checked(path, input_format, fix_swapped=fix_swapped, region_only=region_only,
+                                    progress=None)  # a bar on a terminal unless -q
     report_read(result)
     return result
 

@@ -124,5 +124,5 @@ def _analyze_on_dask(input_path: str, output: str, border: str, edges: tuple[flo
 
     with connect(scheduler, workers) as client:
         logger.info("geo: running on %s", scheduler or f"a local cluster of {len(client.nthreads())} workers")
-        written = analyze_partitioned(input_path, output, border=border, bands=edges, progress=True)
+        written = analyze_partitioned(input_path, output, border=border, bands=edges, progress=None)
     click.echo(f"read {written}, processed {written}, rejected 0; wrote {output}")

@@ -80,5 +80,5 @@ def cli(input_path: str, kind: str, output: str, dpi: float, border: str, style_
     frame = analyzed(result.frame, border)
     with keep_existing(no_clobber):
         plot_figure(frame, kind, output, dpi=dpi, border=border, width=width, title=title,
-                    source=source or input_path, **chosen)
+                    source=source or input_path, progress=None, **chosen)
         finish(result, output, allow_rejects, len(frame), wrote=f"{output} ({kind})")

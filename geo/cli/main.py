@@ -93,4 +93,7 @@ def main(verbose: int, quiet: int) -> None:
     figures for the bundled incidents into maps/. Every command works offline.
     """
     _configure_logging(verbose, quiet)
+    from geo import progress  # here, not at the top: `geo --help` never runs this
+
+    progress.DEFAULT = quiet == 0  # bars on a terminal unless -q (none in a pipe, whatever this says)
     raise_on_sigterm()  # SIGTERM cleans up like Ctrl-C, then exits 143

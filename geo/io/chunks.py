@@ -52,6 +52,7 @@ from geo.io.readers import (
 from geo.io.seen_ids import SeenIds
 from geo.io.text_kinds import TextKinds
 from geo.io.writing import OUTPUT_FORMATS, cells_for_csv, write_rejects
+from geo.progress import bar
 
 __all__ = ["FORMATS", "GEOMETRY_PROPERTY", "INPUT_FORMATS", "RECORD_UNITS", "STREAMED_FORMATS",
            "IncidentChunks", "ReadResult", "check_file", "check_text", "resolve_format"]
@@ -248,6 +249,10 @@ class IncidentChunks:
         Type each CSV chunk as it goes, after a first pass over the whole file has decided
         the kind of every text column. When false, the chunks of a CSV hold text columns
         and :meth:`type_columns` types them (the in-memory read does that once, at the end).
+    progress : bool, optional
+        A bar "reading NAME" on a terminal while the chunks are read (see
+        :mod:`geo.progress`; None follows ``geo.progress.DEFAULT``). Off by default: a
+        caller that streams the chunks draws its own bar over its work.
 
     Raises
     ------
@@ -257,7 +262,7 @@ class IncidentChunks:
     """
 
     def __init__(self, path: str | os.PathLike[str], format: str | None = None, *, fix_swapped: bool = False,
-                 region_only: bool = False, typed: bool = True) -> None:
+                 region_only: bool = False, typed: bool = True, progress: bool | None = False) -> None:
         self.path = Path(path)
         check_file(self.path)
         self.container, self.layout = resolve_format(self.path, format)
@@ -271,6 +276,7 @@ class IncidentChunks:
         self._seen = SeenIds(self.unit)
         self._slow = False
         self._done = False
+        self._bar = progress
         #: Records in the file, when known before reading it all (Parquet's metadata, a CSV's first pass).
         self.total: int | None = _parquet_rows(self.path) if self.container == "parquet" else None
 
@@ -298,12 +304,22 @@ class IncidentChunks:
                 if isinstance(piece, Piece):
                     self.kinds.observe(self._keep_geometry_property(piece.table))
         self.total = self.progress.count
+        if self.progress.step is not None:
+            self.progress.step.update(total=self.total)
         self.progress.restart()
 
     def __iter__(self) -> Iterator[gpd.GeoDataFrame]:
         if self._done:
             raise RuntimeError(f"the chunks of {str(self.path)!r} were read already; make a new IncidentChunks")
         self._done = True
+        with bar(f"reading {self.path.name}", self.total, enabled=self._bar) as step:
+            self.progress.step = step  # the readers advance it a chunk at a time
+            try:
+                yield from self._all_chunks()
+            finally:
+                self.progress.step = None
+
+    def _all_chunks(self) -> Iterator[gpd.GeoDataFrame]:
         if self.container == "csv" and self.typed:
             self._observe_kinds()
             yield from self._chunks()

@@ -41,6 +41,7 @@ from geo.errors import DataError, GeocodeError, InputFileError
 from geo.io import validate
 from geo.io.readers import read_csv_table
 from geo.io.writing import check_output, output_format, write_incidents, write_rejects
+from geo.progress import bar
 from geo.reference import gazetteer
 
 logger = logging.getLogger("geo")
@@ -217,6 +218,7 @@ def geocode_table(
     admin1: str | None = "admin1",
     source: str = "<table>",
     record: np.ndarray | None = None,
+    progress: bool | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Geocode a table of records by its place column, keeping every other column.
 
@@ -228,6 +230,10 @@ def geocode_table(
     ``record`` gives each row's number in its file for the rejects (what
     :func:`read_records` read); by default the 1-based position, or the line of a CSV
     without multi-line values when ``source`` ends in ``.csv``.
+
+    ``progress`` shows a bar "geocoding" on a terminal, advanced a batch of
+    :data:`GEOCODE_BATCH` names at a time (see :mod:`geo.progress`; None follows
+    ``geo.progress.DEFAULT``, off in Python).
 
     Returns
     -------
@@ -257,10 +263,7 @@ def geocode_table(
     for label, column in (("country", country), ("admin1", admin1)):
         if column is not None and column in table.columns:
             hints[label] = _listed(table[column])
-    try:
-        found = gazetteer.lookup(_listed(table[place]), **hints)
-    except GeocodeError as err:
-        raise DataError(str(err), path=source) from None
+    found = _lookup(_listed(table[place]), hints, source, progress)
     matched = (found["status"] == "matched").to_numpy()
     if record is None:
         offset = 2 if source.lower().endswith(".csv") else 1  # CSV: the header is line 1
@@ -295,6 +298,24 @@ def geocode_table(
     return geocoded, rejects
 
 
+#: Names looked up at a time by :func:`geocode_table` (its progress bar advances per batch).
+GEOCODE_BATCH: int = 20_000
+
+
+def _lookup(names: list[Any], hints: dict[str, Any], source: str, progress: bool | None) -> pd.DataFrame:
+    """:func:`geo.reference.gazetteer.lookup` a batch at a time, with a progress bar."""
+    parts = []
+    with bar("geocoding", len(names), unit="names", enabled=progress) as step:
+        for start in range(0, max(len(names), 1), GEOCODE_BATCH):
+            batch = slice(start, start + GEOCODE_BATCH)
+            try:
+                parts.append(gazetteer.lookup(names[batch], **{k: v[batch] for k, v in hints.items()}))
+            except GeocodeError as err:
+                raise DataError(str(err), path=source) from None
+            step.advance(len(names[batch]))
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
 @dataclass
 class GeocodeReport:
     """What :func:`geocode_file` read and wrote."""
@@ -327,6 +348,7 @@ def geocode_file(
     place: str = "place",
     country: str | None = "country",
     admin1: str | None = "admin1",
+    progress: bool | None = None,
 ) -> GeocodeReport:
     """Geocode a CSV or JSON file into GeoJSON, CSV or GeoParquet, rejects alongside.
 
@@ -334,6 +356,8 @@ def geocode_file(
     guessing, and CSV rows with the wrong number of fields) go to ``OUTPUT.rejects.csv``
     (``out.geojson.rejects.csv``; a stale one from an earlier run is removed when nothing
     is rejected). Both are written atomically, after the output path was checked.
+    ``progress`` shows bars for the geocoding and the writing on a terminal (see
+    :mod:`geo.progress`; None follows ``geo.progress.DEFAULT``, off in Python).
 
     Examples
     --------
@@ -348,12 +372,13 @@ def geocode_file(
     check_output(output, inputs=[input])
     records = read_records(input)
     geocoded, rejects = geocode_table(
-        records.frame, place=place, country=country, admin1=admin1, source=str(input), record=records.record
+        records.frame, place=place, country=country, admin1=admin1, source=str(input), record=records.record,
+        progress=progress,
     )
     if len(records.odd_rows):
         rejects = pd.concat([rejects, records.odd_rows], ignore_index=True)
         rejects = rejects.sort_values("record", kind="stable").reset_index(drop=True)
-    write_incidents(geocoded, output)
+    write_incidents(geocoded, output, progress=progress)
     rejects_path = write_rejects(rejects, output)
     report = GeocodeReport(records.n_read, len(geocoded), len(rejects), output, rejects_path, Path(input))
     logger.debug("geocoded %s into %s", input, output)

@@ -185,21 +185,46 @@ def _write_part(frame: pd.DataFrame, path: str) -> int:
     return len(frame)
 
 
-#: With ``progress=True``, a line is logged each time this share of partitions is done.
+#: Without a terminal (a log file, say), a line is logged each time this share of partitions is done.
 PROGRESS_STEP = 0.1
 
 
-def _log_progress(futures: list[Any]) -> None:
+def _follow(futures: list[Any], progress: bool | None) -> None:
+    """Follow the partitions' writes: a bar on a terminal, else a log line per :data:`PROGRESS_STEP`."""
     import distributed
 
+    from geo import progress as bars
+
     total, shown = len(futures), 0.0
-    for done, _ in enumerate(distributed.as_completed(futures), start=1):
-        if done == total or done / total >= shown + PROGRESS_STEP:
-            shown = done / total
-            logger.info("geo: %d of %d partitions written (%.0f%%)", done, total, 100 * shown)
+    if not total or not (bars.DEFAULT if progress is None else progress):
+        return
+    with bars.bar("writing partitions", total, unit="partitions", enabled=progress) as step:
+        for done, _ in enumerate(distributed.as_completed(futures), start=1):
+            step.advance()
+            if not bars.wanted(progress) and (done == total or done / total >= shown + PROGRESS_STEP):
+                shown = done / total
+                logger.info("geo: %d of %d partitions written (%.0f%%)", done, total, 100 * shown)
 
 
-def write_partitioned(ddf: dd.DataFrame, out_dir: str | os.PathLike[str], *, progress: bool = False) -> int:
+def _compute_counted(writes: list[Any], progress: bool | None) -> list[Any]:
+    """Compute the writes on Dask's default scheduler, a bar advancing as each partition is written."""
+    import dask
+    from dask.callbacks import Callback
+
+    from geo import progress as bars
+
+    with bars.bar("writing partitions", len(writes), unit="partitions", enabled=progress) as step:
+        keys = {str(write.key) for write in writes}
+
+        def posttask(key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+            if str(key) in keys:
+                step.advance()
+
+        with Callback(posttask=posttask):
+            return list(dask.compute(*writes))
+
+
+def write_partitioned(ddf: dd.DataFrame, out_dir: str | os.PathLike[str], *, progress: bool | None = None) -> int:
     """Write one GeoParquet file per partition into ``out_dir``, atomically.
 
     The files (``part.0.parquet``, ``part.1.parquet``, ...) are written by each
@@ -215,9 +240,11 @@ def write_partitioned(ddf: dd.DataFrame, out_dir: str | os.PathLike[str], *, pro
         current ``distributed`` client, or Dask's default scheduler when there is none.
     out_dir : path-like
         Folder to create or replace.
-    progress : bool
-        Log ``geo: k of n partitions written`` at INFO level as the work goes on (with a
-        ``distributed`` client).
+    progress : bool, optional
+        A bar "writing partitions" on a terminal, advanced as each partition is written;
+        elsewhere, with a ``distributed`` client, ``geo: k of n partitions written`` is
+        logged at INFO level as the work goes on. None follows ``geo.progress.DEFAULT``
+        (off in Python; see :mod:`geo.progress`).
 
     Returns
     -------
@@ -255,11 +282,10 @@ def write_partitioned(ddf: dd.DataFrame, out_dir: str | os.PathLike[str], *, pro
         client = current_client()
         if client is not None:
             futures = client.compute(writes)
-            if progress:
-                _log_progress(futures)
+            _follow(futures, progress)
             rows = sum(int(n) for n in client.gather(futures))
         else:
-            rows = sum(int(n) for n in dask.compute(*writes))
+            rows = sum(int(n) for n in _compute_counted(writes, progress))
         replace_dir(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -28,6 +28,7 @@ from geo.errors import InputFileError
 from geo.io import formats, validate
 from geo.io.csv_table import IrregularCsv, csv_header, csv_text_chunks
 from geo.io.text_kinds import infer_text_columns
+from geo.progress import Bar
 
 logger = logging.getLogger("geo")
 
@@ -381,21 +382,30 @@ def empty_schema_frame() -> pd.DataFrame:
 
 
 class Progress:
-    """Logs how many records were read, for large inputs only."""
+    """Counts the records read: logs them for large inputs, and advances a bar if given one.
 
-    def __init__(self, path: Path) -> None:
+    ``step`` is the :class:`geo.progress.Bar` of the read (drawn on a terminal only);
+    the readers call :meth:`advance` once per chunk, never per record.
+    """
+
+    def __init__(self, path: Path, step: Bar | None = None) -> None:
         self.path = path
         self.loud = path.stat().st_size > LARGE_INPUT_BYTES
         self.count = 0
         self.started = time.monotonic()
+        self.step = step
 
     def advance(self, rows: int) -> None:
         self.count += rows
+        if self.step is not None:
+            self.step.advance(rows)
         if self.loud:
             logger.info("%s: read %s records (%.0f s)", self.path.name, f"{self.count:,}", time.monotonic() - self.started)
 
     def restart(self) -> None:
         self.count = 0
+        if self.step is not None:
+            self.step.update(completed=0)
 
 
 @dataclass

@@ -65,6 +65,7 @@ def read_incidents_checked(
     *,
     fix_swapped: bool = False,
     region_only: bool = False,
+    progress: bool | None = None,
 ) -> ReadResult:
     """Read incidents, keeping account of every record: the good, the rejected and why.
 
@@ -108,7 +109,8 @@ def read_incidents_checked(
     >>> print(result.warnings[0].split(": ", 1)[1])  # the two diplomatic steps in the capitals
     feature 6, feature 8: field 'geometry': outside the study region (Balochistan, Sistan and Baluchestan and 100 km around them); kept (--region-only rejects such records)
     """
-    chunks = IncidentChunks(path, format, fix_swapped=fix_swapped, region_only=region_only, typed=False)
+    chunks = IncidentChunks(path, format, fix_swapped=fix_swapped, region_only=region_only, typed=False,
+                            progress=progress)
     frames = list(chunks)
     frame = pd.concat(frames) if len(frames) > 1 else frames[0] if frames else _no_points()
     return chunks.result(chunks.type_columns(frame))
@@ -124,10 +126,12 @@ def stream_incidents(
     *,
     fix_swapped: bool = False,
     region_only: bool = False,
+    progress: bool | None = False,
 ) -> IncidentChunks:
     """Read incidents a chunk at a time; the counts, rejects and warnings come at the end.
 
-    The parameters are those of :func:`read_incidents_checked`. Iterate the result once
+    The parameters are those of :func:`read_incidents_checked`, but ``progress`` is off
+    by default (a caller that streams usually shows a bar over its own work). Iterate the result once
     for the good records, a GeoDataFrame per chunk of :data:`geo.io.readers.CHUNK_ROWS`
     records (index: each record's 0-based position in the file); then its ``result()`` is
     the :class:`ReadResult` with ``kept`` good records and an empty ``frame``. The records,
@@ -146,7 +150,7 @@ def stream_incidents(
     >>> chunks.result().rejects[["record", "reason"]].values.tolist()
     [[3, "duplicate id 'a' (first at line 2)"]]
     """
-    return IncidentChunks(path, format, fix_swapped=fix_swapped, region_only=region_only)
+    return IncidentChunks(path, format, fix_swapped=fix_swapped, region_only=region_only, progress=progress)
 
 
 def read_incidents(
@@ -155,6 +159,7 @@ def read_incidents(
     *,
     fix_swapped: bool = False,
     region_only: bool = False,
+    progress: bool | None = None,
 ) -> gpd.GeoDataFrame:
     """Read incidents from GeoJSON, CSV, ACLED, UCDP GED or GeoParquet; good records only.
 
@@ -175,7 +180,8 @@ def read_incidents(
     >>> incidents.crs.to_epsg(), len(incidents)
     (4326, 8)
     """
-    result = read_incidents_checked(path, format, fix_swapped=fix_swapped, region_only=region_only)
+    result = read_incidents_checked(path, format, fix_swapped=fix_swapped, region_only=region_only,
+                                    progress=progress)
     for warning in result.warnings:
         logger.warning(warning)
     if result.n_rejected:

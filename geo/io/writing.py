@@ -34,6 +34,7 @@ from geo.errors import GeoValueError, OutputPathError
 from geo.files import atomic_write, check_output_path, name_max
 from geo.io import geojson_text
 from geo.io.validate import REJECT_COLUMNS
+from geo.progress import Bar, bar
 
 __all__ = [
     "OUTPUT_FORMATS", "REJECTS_SUFFIX", "REJECT_COLUMNS", "IncidentWriter", "cells_for_csv", "check_output",
@@ -241,10 +242,14 @@ class IncidentWriter:
     ...         writer.write(gpd.GeoDataFrame({"id": [f"r{i}"]}, geometry=[Point(63, 27 + i)], crs="EPSG:4326"))
     >>> out.read_text().splitlines()
     ['id,longitude,latitude', 'r0,63.0,27.0', 'r1,63.0,28.0']
+
+    ``progress``, a :class:`geo.progress.Bar`, is advanced by the records of each chunk
+    of :data:`WRITE_CHUNK_ROWS` as it is written.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, progress: Bar | None = None) -> None:
         self.path = Path(path)
+        self.step = progress
         self.format = output_format(self.path)
         self.records = 0
         self._columns: list[str] | None = None
@@ -282,6 +287,8 @@ class IncidentWriter:
         else:
             self._write_parquet(chunk)
         self.records += len(chunk)
+        if self.step is not None:
+            self.step.advance(len(chunk))
 
     def _write_parquet(self, chunk: gpd.GeoDataFrame) -> None:
         import pyarrow.parquet as pq
@@ -345,7 +352,7 @@ class IncidentWriter:
         self._finish(kind, error, tb)
 
 
-def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
+def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], *, progress: bool | None = None) -> Path:
     """Write records as GeoJSON, CSV (with longitude and latitude columns), GeoParquet,
     GeoPackage or FlatGeobuf.
 
@@ -353,6 +360,22 @@ def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Pa
     records always give the same bytes. GeoJSON and CSV are encoded and written a chunk
     at a time. In CSV, list fields (``sources``, ``location_variants``) are JSON arrays,
     which :func:`geo.io.read_incidents` turns back into lists.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The records.
+    path : path-like
+        The file; its extension names the format (:data:`OUTPUT_FORMATS`).
+    progress : bool, optional
+        A progress bar "writing NAME" on a terminal for a long write, advanced a chunk of
+        :data:`WRITE_CHUNK_ROWS` at a time (see :mod:`geo.progress`); None follows
+        ``geo.progress.DEFAULT``, off in Python.
+
+    Returns
+    -------
+    Path
+        The file written.
 
     Examples
     --------
@@ -366,11 +389,13 @@ def write_incidents(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Pa
     """
     path = Path(path)
     fmt = output_format(path)
-    if fmt in OGR_DRIVERS:
-        _write_ogr(frame, path, OGR_DRIVERS[fmt])
-        return path
-    with IncidentWriter(path) as writer:
-        writer.write(frame)
+    with bar(f"writing {path.name}", len(frame), enabled=progress) as step:
+        if fmt in OGR_DRIVERS:  # one write through GDAL: the bar shows the time only
+            _write_ogr(frame, path, OGR_DRIVERS[fmt])
+            step.advance(len(frame))
+            return path
+        with IncidentWriter(path, progress=step) as writer:
+            writer.write(frame)
     return path
 
 

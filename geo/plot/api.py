@@ -43,6 +43,7 @@ from geo import settings
 from geo.errors import GeoValueError
 from geo.plot.style import FIGURE_FORMATS, save
 from geo.plot.style import style as style_context
+from geo.progress import bar
 
 #: The figure kinds, in the order :func:`save_figures` writes them.
 FIGURE_KINDS: tuple[str, ...] = ("overview", "distance", "timeline", "bands", "trend")
@@ -290,13 +291,16 @@ def plot_figure(
     *,
     dpi: float = 300,
     border: str = settings.DEFAULT_BORDER,
+    progress: bool | None = None,
     **options: Any,
 ) -> tuple[Figure, Axes]:
     """Draw one figure kind (one of :data:`FIGURE_KINDS`) with its own options.
 
     ``border`` is the border source the overview draws; the charts read the distances
     already in ``result``. ``options`` go to the kind's ``plot_*`` function; ``None``
-    values are left out.
+    values are left out. ``progress`` shows a bar "drawing the KIND figure" on a
+    terminal for a long drawing (see :mod:`geo.progress`; None follows
+    ``geo.progress.DEFAULT``, off in Python).
 
     Examples
     --------
@@ -311,7 +315,9 @@ def plot_figure(
     options = {k: v for k, v in options.items() if v is not None}
     if kind == "overview":
         options["border"] = border
-    fig, ax = _PLOTTERS[kind](result, filepath=filepath, dpi=dpi, **options)
+    with bar(f"drawing the {kind} figure", 1, unit="figures", enabled=progress) as step:
+        fig, ax = _PLOTTERS[kind](result, filepath=filepath, dpi=dpi, **options)
+        step.advance()
     return fig, ax
 
 
@@ -322,12 +328,14 @@ def save_figures(
     dpi: float = 300,
     border: str = settings.DEFAULT_BORDER,
     source: str | None = None,
+    progress: bool | None = None,
 ) -> list[Path]:
     """Write every figure kind as PNG, SVG and PDF into ``out_dir``; return the paths, sorted.
 
     Each figure is drawn once and saved in the three formats, atomically. ``border`` is
     the border source the overview draws; ``source`` names the incident data in the
-    source line.
+    source line. ``progress`` shows a bar "drawing figures", a file at a time, on a
+    terminal (see :mod:`geo.progress`; None follows ``geo.progress.DEFAULT``).
 
     Examples
     --------
@@ -338,8 +346,10 @@ def save_figures(
     """
     out = Path(out_dir)
     written = []
-    for kind in FIGURE_KINDS:
-        fig, _ = plot_figure(result, kind, border=border, source=source)
-        for fmt in FIGURE_FORMATS:
-            written.append(save(fig, out / f"{kind}.{fmt}", dpi=dpi))
+    with bar("drawing figures", len(FIGURE_KINDS) * len(FIGURE_FORMATS), unit="files", enabled=progress) as step:
+        for kind in FIGURE_KINDS:
+            fig, _ = plot_figure(result, kind, border=border, source=source, progress=False)
+            for fmt in FIGURE_FORMATS:
+                written.append(save(fig, out / f"{kind}.{fmt}", dpi=dpi))
+                step.advance()
     return sorted(written)

@@ -447,10 +447,13 @@ def _payload(rows: gpd.GeoDataFrame, lon: Any, lat: Any, context: Mapping[str, A
     return payload
 
 
-def save_map(result: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: Any) -> Path:
+def save_map(result: gpd.GeoDataFrame, path: str | os.PathLike[str], *, progress: bool | None = None,
+             **kwargs: Any) -> Path:
     """Write the interactive map of ``result`` to one self-contained HTML file, atomically.
 
-    Keyword arguments go to :func:`incident_map`.
+    Keyword arguments go to :func:`incident_map`. ``progress`` shows a bar "building the
+    map NAME" over its three steps (the data, the page, the file) on a terminal (see
+    :mod:`geo.progress`; None follows ``geo.progress.DEFAULT``, off in Python).
 
     Examples
     --------
@@ -464,9 +467,15 @@ def save_map(result: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: A
     True
     """
     from geo.files import atomic_write
+    from geo.progress import bar
 
-    page = incident_map(result, **kwargs).get_root().render()
     path = Path(path)
-    with atomic_write(path) as handle:
-        handle.write(page)
+    with bar(f"building the map {path.name}", 3, unit="steps", enabled=progress) as step:
+        page_map = incident_map(result, **kwargs)
+        step.advance()
+        page = page_map.get_root().render()
+        step.advance()
+        with atomic_write(path) as handle:
+            handle.write(page)
+        step.advance()
     return path
