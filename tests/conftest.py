@@ -117,7 +117,8 @@ def geo_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixtu
 
 @pytest.fixture(autouse=True)
 def _progress_default_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``geo``'s main sets ``geo.progress.DEFAULT`` for the process; a CliRunner test must not leave it on."""
+    """Every test starts with bars off, as in Python: ``geo``'s main turns ``geo.progress.DEFAULT``
+    on for the process, and a CliRunner call in a module-scoped fixture would leave it on."""
     from geo import progress
 
-    monkeypatch.setattr(progress, "DEFAULT", progress.DEFAULT)
+    monkeypatch.setattr(progress, "DEFAULT", False)
