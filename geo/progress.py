@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["DEFAULT", "DELAY_S", "Bar", "bar", "wanted"]
+__all__ = ["DEFAULT", "DELAY_S", "Bar", "asked", "bar", "wanted"]
 
 #: Whether long steps show a bar when their caller passes ``progress=None``.
 DEFAULT: bool = False
@@ -43,6 +43,17 @@ _display: Any = None  # the rich Progress while any bar is on screen
 _shown = 0
 
 
+def asked(progress: bool | None) -> bool:
+    """Whether progress was asked for: ``progress``, or :data:`DEFAULT` when it is None.
+
+    Examples
+    --------
+    >>> asked(True), asked(False)
+    (True, False)
+    """
+    return DEFAULT if progress is None else bool(progress)
+
+
 def wanted(progress: bool | None) -> bool:
     """Whether a bar may be drawn: asked for (or :data:`DEFAULT`) and stderr a terminal.
 
@@ -51,7 +62,7 @@ def wanted(progress: bool | None) -> bool:
     >>> wanted(False)
     False
     """
-    if not (DEFAULT if progress is None else progress):
+    if not asked(progress):
         return False
     if "ipykernel" in sys.modules:  # a notebook draws rich's bars as widgets
         return True

@@ -276,7 +276,7 @@ class IncidentChunks:
         self._seen = SeenIds(self.unit)
         self._slow = False
         self._done = False
-        self._bar = progress
+        self._show_bar = progress
         #: Records in the file, when known before reading it all (Parquet's metadata, a CSV's first pass).
         self.total: int | None = _parquet_rows(self.path) if self.container == "parquet" else None
 
@@ -312,7 +312,7 @@ class IncidentChunks:
         if self._done:
             raise RuntimeError(f"the chunks of {str(self.path)!r} were read already; make a new IncidentChunks")
         self._done = True
-        with bar(f"reading {self.path.name}", self.total, enabled=self._bar) as step:
+        with bar(f"reading {self.path.name}", self.total, enabled=self._show_bar) as step:
             self.progress.step = step  # the readers advance it a chunk at a time
             try:
                 yield from self._all_chunks()

@@ -196,12 +196,13 @@ def _follow(futures: list[Any], progress: bool | None) -> None:
     from geo import progress as bars
 
     total, shown = len(futures), 0.0
-    if not total or not (bars.DEFAULT if progress is None else progress):
+    if not total or not bars.asked(progress):
         return
+    log = not bars.wanted(progress)  # a log line per share where no bar can be drawn
     with bars.bar("writing partitions", total, unit="partitions", enabled=progress) as step:
         for done, _ in enumerate(distributed.as_completed(futures), start=1):
             step.advance()
-            if not bars.wanted(progress) and (done == total or done / total >= shown + PROGRESS_STEP):
+            if log and (done == total or done / total >= shown + PROGRESS_STEP):
                 shown = done / total
                 logger.info("geo: %d of %d partitions written (%.0f%%)", done, total, 100 * shown)
 
