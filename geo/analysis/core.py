@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.errors import GeoValueError
 from geo.geodesy.distance import PreparedLine, nearest_border_table, point_coordinates
-from geo.geodesy.region import check_margin, in_region
+from geo.geodesy.region import check_margin, in_region, may_be_within
 
 logger = logging.getLogger("geo")
 
@@ -128,7 +128,6 @@ class _ProvinceIndex:
             shapely.prepare(geom)
         self.bounds = shapely.bounds(self.geoms)
         self._rings: dict[int, list[PreparedLine]] = {}
-        self._zones: dict[tuple[int, float], BaseGeometry] = {}
 
     def rings(self, k: int) -> list[PreparedLine]:
         """The boundary rings of province ``k``, prepared for exact geodesic distances."""
@@ -137,21 +136,6 @@ class _ProvinceIndex:
             coords = [np.asarray(r.coords) for poly in parts for r in (poly.exterior, *poly.interiors)]
             self._rings[k] = [PreparedLine(c[:, 0], c[:, 1]) for c in coords]
         return self._rings[k]
-
-    def zone(self, k: int, snap_km: float) -> BaseGeometry:
-        """Province ``k`` grown by at least ``snap_km`` everywhere, in degrees.
-
-        A geodesic of ``snap_km`` spans at most ``snap_km / (110.5 km * cos(lat))`` degrees,
-        taken at the province's poleward edge, so the zone can only over-include; the
-        exact geodesic test follows.
-        """
-        key = (k, snap_km)
-        if key not in self._zones:
-            poleward = min(max(abs(self.bounds[k, 1]), abs(self.bounds[k, 3])) + 1.0, 89.0)
-            zone = self.geoms[k].buffer(snap_km / (110.5 * np.cos(np.radians(poleward))), quad_segs=4)
-            shapely.prepare(zone)
-            self._zones[key] = zone
-        return self._zones[key]
 
     def containing(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Index of the province holding each point, or -1."""
@@ -210,17 +194,11 @@ class _SideIndex:
             line = shapely.line_merge(focus[iso].boundary.difference(shapely.union(others, other_side).buffer(1e-4)))
             self.coast_lines[iso] = line
             self.coast[iso] = [PreparedLine(*np.asarray(part.coords).T) for part in getattr(line, "geoms", [line])]
-        self._zones: dict[float, BaseGeometry] = {}
 
-    def zone(self, reach_km: float) -> BaseGeometry:
-        """Both coasts grown by at least ``reach_km`` in degrees (see :meth:`_ProvinceIndex.zone`)."""
-        if reach_km not in self._zones:
-            lines = shapely.union_all(list(self.coast_lines.values()))
-            poleward = min(max(abs(lines.bounds[1]), abs(lines.bounds[3])) + 1.0, 89.0)
-            zone = lines.buffer(max(reach_km, 1e-9) / (110.5 * np.cos(np.radians(poleward))), quad_segs=4)
-            shapely.prepare(zone)
-            self._zones[reach_km] = zone
-        return self._zones[reach_km]
+    @functools.cached_property
+    def coasts(self) -> BaseGeometry:
+        """Both coasts as one geometry, for the reach prefilter."""
+        return shapely.union_all(list(self.coast_lines.values()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,7 +219,7 @@ def _assign_sides(lon: np.ndarray, lat: np.ndarray, valid: np.ndarray, row_index
         basis[todo[hit]] = LAND
         todo = todo[~hit]
     side[todo] = OUTSIDE
-    near = todo[shapely.contains_xy(index.zone(reach_km), lon[todo], lat[todo])] if reach_km > 0 else todo[:0]
+    near = todo[may_be_within(index.coasts, lon[todo], lat[todo], reach_km)] if reach_km > 0 else todo[:0]
     if len(near):
         km = np.column_stack([
             np.min([ring.nearest(lon[near], lat[near]).distance_m for ring in index.coast[iso]], axis=0) / 1000.0
@@ -289,7 +267,7 @@ def _assign_provinces(
     if len(loose) and snap_km > 0:
         best = np.full(len(loose), np.inf)
         for k in range(len(table)):
-            members = np.flatnonzero(shapely.contains_xy(index.zone(k, snap_km), lon[loose], lat[loose]))
+            members = np.flatnonzero(may_be_within(index.geoms[k], lon[loose], lat[loose], snap_km))
             if not len(members):
                 continue
             distance = np.min([ring.nearest(lon[loose][members], lat[loose][members]).distance_m for ring in index.rings(k)], axis=0)

@@ -32,12 +32,41 @@ from geo import settings
 from geo.errors import GeoValueError
 from geo.geodesy.distance import PreparedLine
 
-__all__ = ["check_margin", "in_region", "region_distance_km", "region_polygon"]
+__all__ = ["check_margin", "in_region", "may_be_within", "region_distance_km", "region_polygon"]
 
 # A geodesic of d km spans at most d / (KM_PER_DEGREE * cos(latitude)) degrees of longitude
 # and d / KM_PER_DEGREE of latitude (110.57 km per degree of latitude at the equator, more
-# towards the poles), so a buffer of that many degrees can only over-include.
+# towards the poles), so its planar length in degrees is at most d / (KM_PER_DEGREE *
+# cos(poleward latitude)): a planar reach of that many degrees can only over-include.
 _KM_PER_DEGREE = 110.5
+
+
+def may_be_within(geometry: BaseGeometry, lon: np.ndarray, lat: np.ndarray, km: float) -> np.ndarray:
+    """True for every point that may lie within ``km`` (geodesic) of ``geometry``.
+
+    A cheap, exact-safe prefilter: no point within ``km`` is ever False, and a point
+    marked True may be a little farther, so an exact geodesic test must follow. The test
+    is planar in degrees against a reach proved to cover ``km`` (see ``_KM_PER_DEGREE``):
+    a bounding-box cut first, then a prepared GEOS distance test on what is left.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> zahedan = Point(60.86, 29.50)
+    >>> may_be_within(zahedan, np.array([60.86, 60.95, 62.0]), np.array([29.60, 29.50, 29.50]), 12.0).tolist()
+    [True, True, False]
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    xmin, ymin, xmax, ymax = geometry.bounds
+    poleward = min(max(abs(ymin), abs(ymax)) + km / _KM_PER_DEGREE + 1.0, 89.0)
+    reach = km / (_KM_PER_DEGREE * np.cos(np.radians(poleward))) * (1 + 1e-9) + 1e-12
+    box = np.flatnonzero((lon >= xmin - reach) & (lon <= xmax + reach) & (lat >= ymin - reach) & (lat <= ymax + reach))
+    out = np.zeros(len(lon), dtype=bool)
+    if len(box):
+        shapely.prepare(geometry)
+        out[box] = shapely.dwithin(geometry, shapely.points(lon[box], lat[box]), reach)
+    return out
 
 
 def check_margin(margin_km: float) -> float:
@@ -80,18 +109,6 @@ def _outline() -> list[PreparedLine]:
     return [PreparedLine(c[:, 0], c[:, 1]) for c in rings]
 
 
-@functools.lru_cache(maxsize=8)
-def _zone(margin_km: float) -> BaseGeometry:
-    """The region grown by at least ``margin_km`` everywhere, in degrees."""
-    polygon = region_polygon()
-    if margin_km == 0:
-        return polygon
-    ymax = max(abs(b) for b in polygon.bounds[1::2])
-    poleward = min(ymax + margin_km / _KM_PER_DEGREE + 1.0, 89.0)
-    zone = polygon.buffer(margin_km / (_KM_PER_DEGREE * np.cos(np.radians(poleward))), quad_segs=4)
-    shapely.prepare(zone)
-    return zone
-
 
 def region_distance_km(lon: np.ndarray, lat: np.ndarray, within_km: float = np.inf) -> np.ndarray:
     """Geodesic km from each point to the region: 0 inside it, NaN for missing points.
@@ -114,7 +131,7 @@ def region_distance_km(lon: np.ndarray, lat: np.ndarray, within_km: float = np.i
     out[idx[inside]] = 0.0
     rest = idx[~inside]
     if np.isfinite(within_km):
-        near = shapely.contains_xy(_zone(check_margin(within_km)), lon[rest], lat[rest])
+        near = may_be_within(region_polygon(), lon[rest], lat[rest], check_margin(within_km))
         out[rest[~near]] = np.inf
         rest = rest[near]
     if len(rest):
