@@ -128,6 +128,7 @@ def build(
     border: str = settings.DEFAULT_BORDER,
     fix_swapped: bool = False,
     clobber: bool = True,
+    jobs: int | None = None,
     progress: bool | None = None,
 ) -> BuildReport:
     """Analyze the incidents and write the table, the interactive map and the figures.
@@ -150,6 +151,9 @@ def build(
         Swap latitude and longitude where they are evidently swapped.
     clobber : bool
         False keeps an earlier build (an :class:`~geo.errors.OutputPathError`).
+    jobs : int, optional
+        Worker processes that draw the figures (:mod:`geo.plot.workers`); default
+        :func:`~geo.plot.workers.default_jobs`, 1 draws them in this process.
     progress : bool, optional
         One bar over the build's :data:`BUILD_STEPS` steps on a terminal, the long steps'
         own bars below it (see :mod:`geo.progress`); None follows ``geo.progress.DEFAULT``,
@@ -165,11 +169,16 @@ def build(
     out = Path(out_dir)
     source = Path(incidents) if incidents is not None else data_path("incidents.geojson")
     check_out_dir(out, incidents=incidents, clobber=clobber)
+    from geo.plot import workers
+
+    jobs = workers.default_jobs() if jobs is None else workers.check_jobs(jobs)
+    if jobs > 1:
+        workers.start_workers()  # their imports overlap the reading and measuring below
     report = BuildReport(out_dir=out)
     with bar("building", BUILD_STEPS, unit="steps", enabled=progress) as steps:
         staging = staging_dir(out)
         try:
-            written, rejects = _build_into(staging, source, report, border, fix_swapped, steps, progress)
+            written, rejects = _build_into(staging, source, report, border, fix_swapped, jobs, steps, progress)
             replace_dir(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -180,7 +189,7 @@ def build(
 
 
 def _build_into(staging: Path, source: Path, report: BuildReport, border: str, fix_swapped: bool,
-                steps: Bar, progress: bool | None) -> tuple[list[Path], Path | None]:
+                jobs: int, steps: Bar, progress: bool | None) -> tuple[list[Path], Path | None]:
     """The build's steps, into ``staging``: the files written and the rejects file (or None)."""
     from geo.analysis.core import analyze
     from geo.io import read_incidents_checked, write_incidents, write_rejects
@@ -201,6 +210,6 @@ def _build_into(staging: Path, source: Path, report: BuildReport, border: str, f
         from geo.plot.api import save_figures
 
         written.extend(save_figures(result, staging / "figures", border=border, source=source.name,
-                                    progress=progress))
+                                    jobs=jobs, progress=progress))
     rejects = write_rejects(report.reading.rejects, staging / ANALYSIS_NAME)
     return written, rejects

@@ -37,6 +37,12 @@ def test_build_writes_every_output(fresh):
     assert "incidents.html" in summary and "kB" in summary
 
 
+def test_one_process_builds_the_same_files_as_the_figure_workers(fresh, tmp_path):
+    out, _ = fresh
+    build(tmp_path / "one", jobs=1)
+    assert _digest(tmp_path / "one") == _digest(out)
+
+
 def test_committed_maps_are_reproduced(fresh, repo_root):
     out, _ = fresh
     committed = repo_root / "maps"

@@ -30,8 +30,13 @@ from geo.cli._common import (
 @allow_rejects_option
 @fix_swapped_option
 @no_clobber_option
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None,
+    help="Processes that draw the figures at once (the same files either way). "
+    "[default: 2, or 1 on a machine of one core]",
+)
 def cli(out_dir: str, incidents: str | None, border: str, allow_rejects: bool, fix_swapped: bool,
-        no_clobber: bool) -> None:
+        no_clobber: bool, jobs: int | None) -> None:
     """Write the map, the analysis table and the figures for the bundled incidents.
 
     Every file is written into a hidden folder beside OUT, which replaces OUT only when
@@ -46,6 +51,7 @@ def cli(out_dir: str, incidents: str | None, border: str, allow_rejects: bool, f
         check_out_dir(out_dir, incidents=incidents, clobber=not no_clobber)
     except OutputPathError as err:
         raise click.BadParameter(str(err), param_hint="'--out'") from None
-    report = build(out_dir, incidents=incidents, border=border, fix_swapped=fix_swapped, clobber=not no_clobber)
+    report = build(out_dir, incidents=incidents, border=border, fix_swapped=fix_swapped, clobber=not no_clobber,
+                   jobs=jobs)
     click.echo(report.summary())
     finish(report.reading, Path(out_dir) / ANALYSIS_NAME, allow_rejects, rejects_written=True)

@@ -23,6 +23,7 @@ from geo.plot.api import (
     plot_timeline,
     plot_trend,
     save_figures,
+    save_kind,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "plot_timeline",
     "plot_trend",
     "save_figures",
+    "save_kind",
 ]

@@ -49,7 +49,7 @@ from geo.progress import bar
 FIGURE_KINDS: tuple[str, ...] = ("overview", "distance", "timeline", "bands", "trend")
 
 __all__ = ["FIGURE_FORMATS", "FIGURE_KINDS", "plot_bands", "plot_distance", "plot_figure", "plot_overview",
-           "plot_timeline", "plot_trend", "save_figures"]
+           "plot_timeline", "plot_trend", "save_figures", "save_kind"]
 
 Path_ = str | os.PathLike[str]
 
@@ -321,6 +321,13 @@ def plot_figure(
     return fig, ax
 
 
+def save_kind(result: gpd.GeoDataFrame, kind: str, out_dir: Path_, *, dpi: float = 300,
+              border: str = settings.DEFAULT_BORDER, source: str | None = None) -> list[Path]:
+    """Draw one figure kind once and save it as ``KIND.png``, ``.svg`` and ``.pdf`` in ``out_dir``, atomically."""
+    fig, _ = plot_figure(result, kind, border=border, source=source, progress=False)
+    return [save(fig, Path(out_dir) / f"{kind}.{fmt}", dpi=dpi) for fmt in FIGURE_FORMATS]
+
+
 def save_figures(
     result: gpd.GeoDataFrame,
     out_dir: Path_,
@@ -328,14 +335,17 @@ def save_figures(
     dpi: float = 300,
     border: str = settings.DEFAULT_BORDER,
     source: str | None = None,
+    jobs: int = 1,
     progress: bool | None = None,
 ) -> list[Path]:
     """Write every figure kind as PNG, SVG and PDF into ``out_dir``; return the paths, sorted.
 
-    Each figure is drawn once and saved in the three formats, atomically. ``border`` is
-    the border source the overview draws; ``source`` names the incident data in the
-    source line. ``progress`` shows a bar "drawing figures", a file at a time, on a
-    terminal (see :mod:`geo.progress`; None follows ``geo.progress.DEFAULT``).
+    Each figure is drawn once and saved in the three formats, atomically (:func:`save_kind`).
+    ``border`` is the border source the overview draws; ``source`` names the incident data
+    in the source line. ``jobs`` greater than 1 draws the kinds in that many worker
+    processes (:mod:`geo.plot.workers`); the files are the same bytes either way.
+    ``progress`` shows a bar "drawing figures", a file at a time, on a terminal (see
+    :mod:`geo.progress`; None follows ``geo.progress.DEFAULT``).
 
     Examples
     --------
@@ -344,12 +354,10 @@ def save_figures(
     >>> [p.name for p in save_figures(result, tempfile.mkdtemp())][:3]  # doctest: +SKIP
     ['bands.pdf', 'bands.png', 'bands.svg']
     """
-    out = Path(out_dir)
-    written = []
+    from geo.plot.workers import check_jobs, draw_and_save
+
+    jobs = check_jobs(jobs)
     with bar("drawing figures", len(FIGURE_KINDS) * len(FIGURE_FORMATS), unit="files", enabled=progress) as step:
-        for kind in FIGURE_KINDS:
-            fig, _ = plot_figure(result, kind, border=border, source=source, progress=False)
-            for fmt in FIGURE_FORMATS:
-                written.append(save(fig, out / f"{kind}.{fmt}", dpi=dpi))
-                step.advance()
+        written = draw_and_save(save_kind, result, list(FIGURE_KINDS), Path(out_dir), jobs,
+                                lambda n: step.update(completed=n), dpi=dpi, border=border, source=source)
     return sorted(written)

@@ -206,6 +206,7 @@ USAGE_ERRORS = [
     (["map", SOURCE, "-o", "m.html", "--border", "bogus"], "'--border': 'bogus' is not one of"),
     (["figure", SOURCE, "-o", "f.png", "--border", "bogus"], "'--border': 'bogus' is not one of"),
     (["build", "--out", "b", "--border", "bogus"], "'--border': 'bogus' is not one of"),
+    (["build", "--out", "b", "--jobs", "0"], "'--jobs': 0 is not in the range x>=1"),
     (["analyze", SOURCE, "-o", "x.xlsx"], "unknown extension '.xlsx'"),
     (["map", SOURCE, "-o", "t.jpg"], "cannot write 't.jpg': unknown extension '.jpg'; use one of .htm, .html"),
     (["figure", SOURCE, "-o", "t.jpg"], "unknown extension '.jpg'; use one of .pdf, .png, .svg"),
