@@ -5,11 +5,16 @@ corridors of a border or the candidate grid of the distance search, is stored un
 user cache folder (``platformdirs.user_cache_dir("geo")``; ``settings.CACHE_DIR`` or the
 environment variable ``GEO_CACHE_DIR`` move it) as one ``.npz`` file per entry.
 
+Entries that every user needs at once (the corridors of the default bands) are also shipped,
+built by a script in the repo, in the bundled data's ``derived`` folder
+(:func:`shipped_dir`); an entry missing from the cache folder is looked up there.
+
 An entry's name is the SHA-256 of its key: the SHA-256 of the input file plus every
 parameter that shapes the result, so a changed file or a changed parameter never meets a
 stale entry. Each file also holds its key and a SHA-256 of its arrays; a file that does
-not load, holds another key or fails its checksum is rebuilt, never trusted. Files are
-written with :func:`geo.files.atomic_write`, so a crash leaves no half-written entry. A
+not load, holds another key or fails its checksum is rebuilt, never trusted (a shipped
+one too). Files are written with :func:`geo.files.atomic_write`, so a crash leaves no
+half-written entry, and byte for byte the same for the same arrays. A
 cache folder that cannot be written costs the speed, not the result.
 
 Examples
@@ -47,7 +52,7 @@ import numpy as np
 from geo import settings
 from geo.files import atomic_write
 
-__all__ = ["cache_dir", "cache_path", "cached_arrays", "file_sha256"]
+__all__ = ["cache_dir", "cache_path", "cached_arrays", "entry_name", "file_sha256", "shipped_dir", "write_entry"]
 
 logger = logging.getLogger("geo")
 
@@ -103,10 +108,27 @@ def _key_text(key: Mapping[str, Any]) -> str:
     return json.dumps(dict(key), sort_keys=True, separators=(",", ":"), default=str)
 
 
+def shipped_dir() -> Path:
+    """The folder of shipped entries: ``derived`` in the bundled data (``data/derived``)."""
+    from geo.datasets import data_dir
+
+    return data_dir() / "derived"
+
+
+def entry_name(key: Mapping[str, Any]) -> str:
+    """The file name of the entry with ``key``: ``<sha256 of key>.npz``, the same in every folder.
+
+    Examples
+    --------
+    >>> entry_name({"n": 4}) == entry_name({"n": 4}) != entry_name({"n": 5})
+    True
+    """
+    return hashlib.sha256(_key_text(key).encode("utf-8")).hexdigest() + ".npz"
+
+
 def cache_path(name: str, key: Mapping[str, Any]) -> Path:
-    """Where the entry ``name`` with ``key`` lives: ``CACHE/name/<sha256 of key>.npz``."""
-    digest = hashlib.sha256(_key_text(key).encode("utf-8")).hexdigest()
-    return cache_dir() / name / f"{digest}.npz"
+    """Where the entry ``name`` with ``key`` lives in the cache folder: ``CACHE/name/<entry_name>``."""
+    return cache_dir() / name / entry_name(key)
 
 
 def _arrays_digest(arrays: Mapping[str, np.ndarray]) -> str:
@@ -136,15 +158,36 @@ def _load(path: Path, key_text: str) -> dict[str, np.ndarray] | None:
     return arrays
 
 
-def _save(path: Path, key_text: str, arrays: Mapping[str, np.ndarray]) -> None:
+def write_entry(path: str | os.PathLike[str], key: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Path:
+    """Write an entry (its arrays, key and checksum) to ``path`` atomically; return the path.
+
+    The ``.npz`` file is reproducible: its members carry a fixed date, so the same key and
+    arrays give the same bytes (a shipped entry's checksum holds across rebuilds).
+
+    Raises
+    ------
+    OSError
+        When ``path`` cannot be written.
+    TypeError
+        For arrays of Python objects, which cannot be stored safely.
+    """
+    path = Path(path)
     payload = {name: np.asarray(value) for name, value in arrays.items()}
     if any(value.dtype == object for value in payload.values()):
         raise TypeError(f"cache entry {path.name}: arrays of Python objects cannot be cached")
+    key_text = _key_text(key)
     payload[_KEY] = np.asarray(key_text)
     payload[_DIGEST] = np.asarray(_arrays_digest({k: v for k, v in payload.items() if k != _KEY}))
+    with atomic_write(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+        for name in sorted(payload):
+            with archive.open(zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)), "w") as member:
+                np.lib.format.write_array(member, payload[name], allow_pickle=False)
+    return path
+
+
+def _save(path: Path, key: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
     try:
-        with atomic_write(path, "wb") as handle:
-            np.savez(handle, **payload)  # type: ignore[arg-type]  # names, not the flag
+        write_entry(path, key, arrays)
     except OSError as err:
         logger.debug("cannot write the cache file %s (%s); going on without it", path, err)
 
@@ -163,7 +206,7 @@ def cached_arrays(
         version); JSON-serializable.
     build : callable
         Returns the arrays (a mapping of names to NumPy arrays, no Python objects) when
-        the cache holds no good entry.
+        neither the cache folder nor the shipped entries hold a good one.
 
     Returns
     -------
@@ -173,10 +216,11 @@ def cached_arrays(
         return dict(build())
     key_text = _key_text(key)
     path = cache_path(name, key)
-    arrays = _load(path, key_text)
-    if arrays is not None:
-        logger.debug("cache hit: %s %s", name, path.name)
-        return arrays
+    for candidate in (path, shipped_dir() / name / path.name):
+        arrays = _load(candidate, key_text)
+        if arrays is not None:
+            logger.debug("cache hit: %s", candidate)
+            return arrays
     built = {k: np.asarray(v) for k, v in build().items()}
-    _save(path, key_text, built)
+    _save(path, key, built)
     return built

@@ -50,6 +50,9 @@ CRACK_DEG = 1e-8
 #: Bumped whenever the corridor's construction changes, so cached corridors are rebuilt.
 CORRIDOR_VERSION = 1
 
+#: The corridors' folder in the disk cache and among the shipped entries (``data/derived``).
+CACHE_NAME = "corridor"
+
 #: Sides a corridor can be clipped to: the country on the left or right of the border
 #: walked from the Afghan tripoint to Gwatar Bay.
 SIDES = {"PAK": "left", "IRN": "right"}
@@ -127,10 +130,13 @@ def _side_polygon(lon: np.ndarray, lat: np.ndarray, side: str, reach_m: float) -
 def border_corridor(km: float, side: str | None = None, border: str = settings.DEFAULT_BORDER) -> BaseGeometry:
     """Return the polygon of all points within ``km`` of the border, on the ellipsoid.
 
-    A corridor takes seconds to build, so it is built once per border file and distance
-    and kept in the disk cache (:mod:`geo.cache`), keyed by the border file's SHA-256,
-    ``km``, ``side`` and the construction's parameters; later runs read it back in
-    milliseconds, and a process keeps the ones it used in memory.
+    A corridor takes seconds to build. The whole corridors of the default bands
+    (:data:`geo.settings.DEFAULT_BANDS_KM`) of every border source are shipped in
+    ``data/derived`` (built by ``scripts/build_corridors.py``); any other is built once per
+    border file and distance and kept in the disk cache (:mod:`geo.cache`). Either is found
+    by its key (:func:`corridor_key`: the border file's SHA-256, ``km``, ``side`` and the
+    construction's parameters) and read back in milliseconds, and a process keeps the ones
+    it used in memory.
 
     Parameters
     ----------
@@ -156,18 +162,33 @@ def border_corridor(km: float, side: str | None = None, border: str = settings.D
         raise GeoValueError(f"km must be a positive number of kilometres, not {km!r}")
     if side is not None and side not in SIDES:
         raise GeoValueError(f"side must be one of {sorted(SIDES)} or None, not {side!r}")
-    from geo.cache import cached_arrays, file_sha256
+    from geo.cache import cached_arrays
+
+    entry = cached_arrays(CACHE_NAME, corridor_key(km, side, border), lambda: corridor_arrays(km, side, border))
+    return shapely.from_wkb(entry["wkb"].tobytes())
+
+
+def corridor_key(km: float, side: str | None = None, border: str = settings.DEFAULT_BORDER) -> dict[str, object]:
+    """What shapes a corridor, as its cache key: the border file's SHA-256, the band, the side
+    and every construction parameter.
+
+    Examples
+    --------
+    >>> sorted(corridor_key(10))[:3]
+    ['border_sha256', 'circle_points', 'crack_deg']
+    """
+    from geo.cache import file_sha256
     from geo.reference.boundaries import border_path
 
-    key = {"border_sha256": file_sha256(border_path(border)), "km": float(km), "side": side,
-           "version": CORRIDOR_VERSION, "simplify_m": SIMPLIFY_M, "circle_points": CIRCLE_POINTS,
-           "fan_step_deg": FAN_STEP_DEG, "crack_deg": CRACK_DEG, "max_segment_m": MAX_SEGMENT_M}
+    return {"border_sha256": file_sha256(border_path(border)), "km": float(km), "side": side,
+            "version": CORRIDOR_VERSION, "simplify_m": SIMPLIFY_M, "circle_points": CIRCLE_POINTS,
+            "fan_step_deg": FAN_STEP_DEG, "crack_deg": CRACK_DEG, "max_segment_m": MAX_SEGMENT_M}
 
-    def build() -> dict[str, np.ndarray]:
-        geometry = _build(float(km), side, border)
-        return {"wkb": np.frombuffer(shapely.to_wkb(geometry), dtype=np.uint8)}
 
-    return shapely.from_wkb(cached_arrays("corridor", key, build)["wkb"].tobytes())
+def corridor_arrays(km: float, side: str | None = None, border: str = settings.DEFAULT_BORDER) -> dict[str, np.ndarray]:
+    """Build a corridor (seconds; no cache) as the arrays its cache entry holds: its WKB."""
+    geometry = _build(float(km), side, border)
+    return {"wkb": np.frombuffer(shapely.to_wkb(geometry), dtype=np.uint8)}
 
 
 def _build(km: float, side: str | None, border: str) -> BaseGeometry:
