@@ -274,6 +274,12 @@ def _numbers(values: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     """Numbers from a column, and a reason per value that is not an allowed number."""
     numbers = to_float(values)
     reason = pd.Series(None, index=values.index, dtype=object)
+    array = numbers.to_numpy()
+    clean = np.isfinite(array) & (array >= 0)
+    if integer:
+        clean &= (array == np.floor(array)) & (array <= MAX_WHOLE_NUMBER)
+    if clean.all():  # the usual column: every value an allowed number, no reason to write
+        return (numbers.astype("Int64") if integer else numbers), reason
     if numbers.isna().any():
         text = _text(values) if values.dtype.kind not in "fiub" else values
         wrong = text.notna() & numbers.isna()
