@@ -77,8 +77,66 @@ class GeometryAsText:
         self.table = table
         self.geoms = geoms
 
+    def geometries(self, rows: np.ndarray) -> np.ndarray:
+        """The shapely geometries of the rows (a boolean mask)."""
+        return np.asarray(self.geoms[rows])
+
     def __getitem__(self, rows: np.ndarray) -> pd.DataFrame:
-        return self.table[rows].assign(geometry=shapely.to_wkt(self.geoms[rows], rounding_precision=-1))
+        return self.table[rows].assign(geometry=shapely.to_wkt(self.geometries(rows), rounding_precision=-1))
+
+
+class WkbAsText(GeometryAsText):
+    """The same for geometries still in WKB (an Arrow column): decoded only for the rows asked for.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"id": ["a", "b"]})
+    >>> WkbAsText(table, pa.array(shapely.to_wkb(shapely.points([60, 61], [27, 28]))))[np.array([False, True])]
+      id       geometry
+    1  b  POINT (61 28)
+    """
+
+    def __init__(self, table: pd.DataFrame, wkb: pa.Array) -> None:
+        self.table = table
+        self.wkb = wkb
+
+    def geometries(self, rows: np.ndarray) -> np.ndarray:
+        chosen = self.wkb.filter(pa.array(np.asarray(rows, dtype=bool)))
+        return np.asarray(shapely.from_wkb(chosen.to_numpy(zero_copy_only=False), on_invalid="ignore"))
+
+
+#: A little-endian WKB point with two coordinates: byte order 1, type 1, x, y (21 bytes).
+_WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
+def wkb_point_coordinates(wkb: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Longitude and latitude straight from a WKB column whose every value is a plain point.
+
+    GeoParquet of incidents is such a column: reading the coordinates from its bytes
+    costs nothing next to making a GEOS geometry per row. Anything else (a null, another
+    type, big-endian, Z or M, an empty point) gives None: the caller decodes with shapely.
+
+    Examples
+    --------
+    >>> wkb = pa.array(shapely.to_wkb(shapely.points([60.5, 61.25], [27.0, 28.5]), byte_order=1))
+    >>> [c.tolist() for c in wkb_point_coordinates(wkb)]
+    [[60.5, 61.25], [27.0, 28.5]]
+    >>> wkb_point_coordinates(pa.array(shapely.to_wkb([shapely.Point(60, 27), shapely.LineString([(0, 0), (1, 1)])])))
+    """
+    if not len(wkb) or wkb.null_count or not (pa.types.is_binary(wkb.type) or pa.types.is_large_binary(wkb.type)):
+        return None
+    _, offsets_buffer, data = wkb.buffers()
+    width = np.int64 if pa.types.is_large_binary(wkb.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width, count=len(wkb) + 1, offset=wkb.offset * np.dtype(width).itemsize)
+    if not np.all(np.diff(offsets) == _WKB_POINT.itemsize):
+        return None
+    points = np.frombuffer(data, dtype=_WKB_POINT, count=len(wkb), offset=int(offsets[0]))
+    if not (np.all(points["order"] == 1) and np.all(points["type"] == 1)):
+        return None
+    lon, lat = points["x"].astype(float), points["y"].astype(float)
+    if np.isnan(lon).any() or np.isnan(lat).any():  # POINT EMPTY
+        return None
+    return lon, lat
 
 
 def _no_problems(index: pd.Index) -> pd.DataFrame:
@@ -208,20 +266,35 @@ def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> I
     start = 1
     try:
         for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
-            table = batch.to_pandas(types_mapper=_arrow_types)
+            has_geometry = geometry_column is not None and geometry_column in batch.schema.names
+            properties = batch.select([n for n in batch.schema.names if n != geometry_column]) if has_geometry else batch
+            table = properties.to_pandas(types_mapper=_arrow_types)  # the geometry stays in Arrow
             record = np.arange(start, start + len(table), dtype=np.int64)
             table.index = pd.RangeIndex(start - 1, start - 1 + len(table))
             start += len(table)
             progress.advance(len(table))
-            if geometry_column is not None and geometry_column in table.columns:
-                wkb = table.pop(geometry_column).to_numpy()
-                geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-                yield geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms),
-                                     layout or formats.detect_layout(table.columns), path)
+            if has_geometry:
+                yield _parquet_geometry_piece(batch.column(geometry_column), table, record, crs, layout, path)
             else:
                 yield tabular_piece(table, record, layout, path)
     except (pa.ArrowInvalid, OSError) as err:
         raise InputFileError(f"cannot read Parquet: {err}", path=str(path)) from None
+
+
+def _parquet_geometry_piece(wkb: pa.Array, table: pd.DataFrame, record: np.ndarray, crs: Any,
+                            layout: str | None, path: Path) -> Piece:
+    """A GeoParquet chunk: coordinates read from the WKB when all are points, else through shapely."""
+    layout = layout or formats.detect_layout(table.columns)
+    xy = wkb_point_coordinates(wkb)
+    if xy is None:
+        geoms = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False), on_invalid="ignore")
+        return geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms), layout, path)
+    original = WkbAsText(table, wkb)  # the fields as read, before the layout's renaming
+    if layout is not None:
+        table = formats.to_schema(table, layout)
+    return Piece(table=table, lon=xy[0], lat=xy[1], record=record, problems=_no_problems(table.index),
+                 original=original, crs=crs, lat_field="geometry", lon_field="geometry",
+                 non_point=np.zeros(len(table), dtype=bool), layout=layout)
 
 
 def _feature_geometry(geometry: Any) -> tuple[float, float, str | None, str | None]:

@@ -133,3 +133,58 @@ def _same_number(got: object, text: str) -> bool:
         return float(text) == float(got)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
+
+
+# --------------------------------------------------------------------------- GeoParquet points
+
+
+def test_point_coordinates_come_straight_from_the_wkb_bytes() -> None:
+    import numpy as np
+    import pyarrow as pa
+    import shapely
+
+    from geo.io.readers import wkb_point_coordinates
+
+    rng = np.random.default_rng(3)
+    points = shapely.points(rng.uniform(58, 69, 1000), rng.uniform(24, 32, 1000))
+    wkb = pa.array(shapely.to_wkb(points), pa.binary())
+    lon, lat = wkb_point_coordinates(wkb)
+    assert np.array_equal(lon, shapely.get_x(points)) and np.array_equal(lat, shapely.get_y(points))
+    sliced = wkb.slice(10, 5)  # an Arrow slice starts inside the buffers
+    assert wkb_point_coordinates(sliced)[0].tolist() == shapely.get_x(points[10:15]).tolist()
+    large = pa.array(shapely.to_wkb(points[:3]), pa.large_binary())
+    assert wkb_point_coordinates(large)[1].tolist() == shapely.get_y(points[:3]).tolist()
+
+
+@pytest.mark.parametrize("odd", [None, "LINESTRING (60 27, 61 28)", "POINT Z (60 27 5)", "POINT EMPTY", "big-endian"])
+def test_anything_but_plain_points_is_left_to_shapely(odd: str | None) -> None:
+    import pyarrow as pa
+    import shapely
+
+    from geo.io.readers import wkb_point_coordinates
+
+    good = shapely.to_wkb(shapely.Point(60, 27))
+    if odd == "big-endian":
+        other = shapely.to_wkb(shapely.Point(61, 28), byte_order=0)
+    else:
+        other = None if odd is None else shapely.to_wkb(shapely.from_wkt(odd), output_dimension=3)
+    assert wkb_point_coordinates(pa.array([good, other], pa.binary())) is None
+
+
+def test_geoparquet_points_read_the_same_through_either_path(tmp_path: Path) -> None:
+    """A file of points (the bytes path) and the same points beside a polygon (shapely's path)."""
+    import geopandas as gpd
+    from shapely.geometry import Point, box
+
+    points = [Point(62.1, 27.1), Point(62.25, 27.75), Point(63.5, 28.5)]
+    frame = gpd.GeoDataFrame({"id": ["a", "b", "c"], "date": ["2024-01-18", "2024-01-19", "2024-01-20"]},
+                             geometry=points, crs="EPSG:4326")
+    frame.to_parquet(tmp_path / "points.parquet")
+    with_polygon = pd.concat([frame, gpd.GeoDataFrame({"id": ["d"], "date": ["2024-01-21"]},
+                                                      geometry=[box(62, 27, 62.2, 27.2)], crs="EPSG:4326")])
+    with_polygon.to_parquet(tmp_path / "mixed.parquet")
+    fast = read_incidents_checked(tmp_path / "points.parquet").frame
+    slow = read_incidents_checked(tmp_path / "mixed.parquet").frame.iloc[:3]
+    assert fast["id"].tolist() == slow["id"].tolist() == ["a", "b", "c"]
+    assert all(a.equals_exact(b, 0) for a, b in zip(fast.geometry, slow.geometry, strict=True))
+    assert fast.drop(columns="geometry").equals(slow.drop(columns="geometry"))
