@@ -57,22 +57,34 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Warnings printed per run; the rest are counted.
 MAX_WARNINGS = 20
 
-#: The extensions each kind of output takes.
-def output_kinds() -> dict[str, tuple[str, ...]]:
-    """The extensions each kind of output may have.
+#: The kinds of output a command writes, each with the extensions it may have.
+OUTPUT_KINDS = ("incidents", "map", "figure", "summary")
 
-    Incident tables and figures take theirs from their writers (read when a command runs,
-    so that ``geo --help`` loads neither pandas nor matplotlib).
+
+def output_kinds(kind: str) -> tuple[str, ...]:
+    """The extensions an output of ``kind`` (one of :data:`OUTPUT_KINDS`) may have.
+
+    Incident tables and figures take theirs from their writers, imported only for the
+    kind asked: ``geo --help`` loads neither pandas nor matplotlib, and ``geo analyze``
+    not matplotlib.
+
+    Examples
+    --------
+    >>> output_kinds("map")
+    ('.htm', '.html')
     """
-    from geo.io.writing import OUTPUT_FORMATS
-    from geo.plot.style import FIGURE_FORMATS
+    if kind == "incidents":
+        from geo.io.writing import OUTPUT_FORMATS
 
-    return {
-        "incidents": tuple(sorted(OUTPUT_FORMATS)),
-        "map": (".htm", ".html"),
-        "figure": tuple(sorted(f".{ext}" for ext in FIGURE_FORMATS)),
-        "summary": (".csv", ".markdown", ".md", ".txt"),
-    }
+        return tuple(sorted(OUTPUT_FORMATS))
+    if kind == "figure":
+        from geo.plot.style import FIGURE_FORMATS
+
+        return tuple(sorted(f".{ext}" for ext in FIGURE_FORMATS))
+    fixed = {"map": (".htm", ".html"), "summary": (".csv", ".markdown", ".md", ".txt")}
+    if kind not in fixed:
+        raise ValueError(f"output kind must be one of {list(OUTPUT_KINDS)}, not {kind!r}")
+    return fixed[kind]
 
 #: With no output file (a summary on standard output), the rejects go beside INPUT as
 #: ``INPUT.summary.rejects.csv``: no command writes an output ending in ``.summary``, so
@@ -180,7 +192,7 @@ def check_output(
 ) -> None:
     """Fail with a usage error (exit 2) before any work when ``output`` cannot be written.
 
-    The extension must be one of ``output_kinds()[kind]``; then
+    The extension must be one of ``output_kinds(kind)``; then
     :func:`geo.io.writing.check_output` checks the path and its rejects file: not an input,
     not a folder, not inside a regular file, writable, within the name limits, not named
     like a rejects file, and with ``no_clobber`` not there yet. With no output (standard
@@ -208,7 +220,7 @@ def check_output(
                 if no_clobber and os.path.lexists(rejects):
                     raise OutputPathError("it exists and --no-clobber keeps it", path=rejects)
             return
-        allowed = output_kinds()[kind]
+        allowed = output_kinds(kind)
         suffix = Path(output).suffix.lower()
         if suffix not in allowed:
             raise GeoValueError(f"cannot write {str(output)!r}: unknown extension {suffix!r}; use one of "

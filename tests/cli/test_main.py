@@ -116,3 +116,25 @@ def test_sigterm_mid_write_leaves_no_temporary_file_and_exits_143(tmp_path):
     assert "geo: terminated; no partial output was left behind" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.geojson"]
     assert out.read_text() == "the previous output"
+
+
+def _modules_after(args: list[str], tmp_path) -> set[str]:
+    """The top-level packages a fresh ``geo ARGS`` process has imported when it ends."""
+    import subprocess
+    import sys
+
+    code = ("import sys, geo.cli.main as m\n"
+            "try:\n    m.main(sys.argv[1:], standalone_mode=False)\n"
+            "finally:\n    print(' '.join(sorted({n.split('.')[0] for n in sys.modules})))")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path, check=True)
+    return set(done.stdout.split())
+
+
+def test_commands_import_only_what_they_use(tmp_path, repo_root):
+    """--help loads no scientific library; analyze and map never load matplotlib."""
+    incidents = str(repo_root / "data" / "incidents.geojson")
+    assert not {"pandas", "numpy", "matplotlib", "geopandas"} & _modules_after(["--help"], tmp_path)
+    analyzed = _modules_after(["-q", "analyze", incidents, "-o", str(tmp_path / "a.csv")], tmp_path)
+    assert "geopandas" in analyzed and "matplotlib" not in analyzed
+    mapped = _modules_after(["-q", "map", incidents, "-o", str(tmp_path / "m.html")], tmp_path)
+    assert "folium" in mapped and "matplotlib" not in mapped
