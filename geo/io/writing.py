@@ -2,7 +2,8 @@
 
 The format follows the output's extension (:data:`OUTPUT_FORMATS`); the same records
 always give the same bytes; every file goes through :func:`geo.files.atomic_write`.
-GeoJSON and CSV are written a chunk of :data:`WRITE_CHUNK_ROWS` records at a time, so
+GeoJSON and CSV are written a chunk of :data:`WRITE_CHUNK_ROWS` records at a time (GeoParquet a
+row group of up to :data:`PARQUET_ROW_GROUP_ROWS`), so
 memory does not grow with the output; :class:`IncidentWriter` takes a stream of chunks.
 
 Rejects: the records a command could not use go to ``OUTPUT.rejects.csv``, the output's
@@ -53,6 +54,10 @@ REJECTS_SUFFIX = ".rejects.csv"
 
 #: Records encoded and written at a time to GeoJSON and CSV.
 WRITE_CHUNK_ROWS: int = 20_000
+
+#: Most records in one GeoParquet row group: large groups encode and compress fastest,
+#: and a reader can still take the file a group at a time.
+PARQUET_ROW_GROUP_ROWS: int = 100_000
 
 
 def output_format(path: str | os.PathLike[str]) -> str:
@@ -268,8 +273,9 @@ class IncidentWriter:
             self._columns = columns
         elif columns != self._columns:
             raise GeoValueError(f"a chunk for {str(self.path)!r} has the columns {columns}, not {self._columns}")
-        for start in range(0, len(frame), WRITE_CHUNK_ROWS):
-            self._write_chunk(frame.iloc[start:start + WRITE_CHUNK_ROWS])
+        rows = PARQUET_ROW_GROUP_ROWS if self.format == "parquet" else WRITE_CHUNK_ROWS
+        for start in range(0, len(frame), rows):
+            self._write_chunk(frame.iloc[start:start + rows])
         if not len(frame) and self.records == 0:
             if self.format == "csv" and not self._wrote_header:
                 self._write_chunk(frame)  # the header of an empty table
@@ -295,7 +301,8 @@ class IncidentWriter:
         import shapely
 
         name = chunk.geometry.name
-        table = pa.Table.from_pandas(pd.DataFrame(chunk.drop(columns=name)), preserve_index=False)
+        properties = [column for column in chunk.columns if column != name]
+        table = pa.Table.from_pandas(pd.DataFrame(chunk, copy=False), columns=properties, preserve_index=False)
         wkb = shapely.to_wkb(chunk.geometry.to_numpy(), flavor="iso")
         table = table.append_column(name, pa.array(wkb, pa.binary()))
         if self._parquet is None:
