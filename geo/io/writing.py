@@ -2,9 +2,9 @@
 
 The format follows the output's extension (:data:`OUTPUT_FORMATS`); the same records
 always give the same bytes; every file goes through :func:`geo.files.atomic_write`.
-GeoJSON and CSV are written a chunk of :data:`WRITE_CHUNK_ROWS` records at a time (GeoParquet a
-row group of up to :data:`PARQUET_ROW_GROUP_ROWS`), so
-memory does not grow with the output; :class:`IncidentWriter` takes a stream of chunks.
+GeoJSON and CSV are written a chunk of :data:`WRITE_CHUNK_ROWS` records at a time,
+GeoParquet a row group of up to :data:`PARQUET_ROW_GROUP_ROWS`, so memory does not grow
+with the output; :class:`IncidentWriter` takes a stream of chunks.
 
 Rejects: the records a command could not use go to ``OUTPUT.rejects.csv``, the output's
 whole name (extension included) followed by ``.rejects.csv`` (:func:`rejects_path_for`):
