@@ -272,8 +272,10 @@ def _decode_list(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _numbers(values: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     """Numbers from a column, and a reason per value that is not an allowed number."""
-    numbers = to_float(values)
     reason = pd.Series(None, index=values.index, dtype=object)
+    if values.dtype == object and values.isna().all():  # a field the file does not have
+        return pd.Series(pd.NA if integer else np.nan, index=values.index, dtype="Int64" if integer else float), reason
+    numbers = to_float(values)
     array = numbers.to_numpy()
     clean = np.isfinite(array) & (array >= 0)
     if integer:
