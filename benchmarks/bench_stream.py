@@ -23,20 +23,21 @@ with their own seeds and ids; row groups of 100,000), then in a fresh process ea
 It prints each figure with its ratio to the floor and the targets of issue 18 (streamed at
 most 6x the floor and 1 GB at a million rows; at most 2 GB at ten million, near-linear time).
 
-Measured on the 2-core development machine (chunks of 100,000 rows):
+Measured on the 2-core development machine (chunks of 100,000 rows, 2026-12-04):
 
-- 1,000,000 rows (2026-12-04, session 2): streamed 12.8 s, 815 MB peak; floor 0.76 s
-  (x16.8); pass-through 4.8 s (x6.4 the floor), so the streamed run is x2.7 of it.
-- 1,000,000 rows (earlier, under load 2): streamed 18.6 s, 787 MB; in memory 18.2 s, 1909 MB.
-- 10,000,000 rows: streamed 188 s, 1412 MB peak; floor 8.1 s (x23); in memory not run.
+- 1,000,000 rows: streamed 9.9 s, 719 MB peak; floor 0.76 s (x13.0); pass-through 5.3 s
+  (x6.9 the floor), so the streamed run is x1.9 of the pass-through.
+- 10,000,000 rows: streamed 92.5 s, 1243 MB peak; floor 7.56 s (x12.2); pass-through
+  47.8 s (x6.3); slope 9.2 s per million rows (x0.94 of linear).
+- Before this round (same machine, under load): 1,000,000 rows 18.6 s and 787 MB; in
+  memory 18.2 s and 1909 MB; 10,000,000 rows 188 s and 1412 MB.
 
-Time is linear in rows (18.8 s per million under load). Where a million rows go
-(cProfile): reading Parquet into pandas, checking and typing the 30 ACLED columns, making
-the points, the analysis (distances to the three border sources, which
-``border_source_spread_km`` needs, are three floors by themselves), writing GeoParquet,
-imports. The pass-through, which reads and writes the file and computes the three
-inverses with nothing checked, already exceeds x6 of the floor: that target is below what
-the job's input and output cost.
+Where a million rows go (cProfile): reading Parquet into pandas, checking and typing the
+30 ACLED columns, making the points, the analysis (distances to the three border sources,
+which ``border_source_spread_km`` needs, are about three floors by themselves), writing
+GeoParquet, imports. The pass-through, which reads and writes the file and computes the
+three inverses with nothing checked, already exceeds x6 of the floor: that target is
+below what the job's input and output cost.
 """
 
 from __future__ import annotations
