@@ -113,25 +113,42 @@ _SOURCE_TYPE = pa.struct([("title", pa.string()), ("publisher", pa.string()),
                           ("date", pa.string()), ("url", pa.string())])
 
 
-def detect_layout(columns: Iterable[object]) -> str | None:
+#: The coordinate columns of an export, which a file with geometries does not need.
+COORDINATE_COLUMNS = ("latitude", "longitude")
+
+
+def _required(layout: str, located: bool) -> tuple[str, ...]:
+    required = ACLED_REQUIRED if layout == "acled" else UCDP_REQUIRED
+    return tuple(c for c in required if c not in COORDINATE_COLUMNS) if located else required
+
+
+def detect_layout(columns: Iterable[object], *, located: bool = False) -> str | None:
     """Name the export layout that ``columns`` belong to: "acled", "ucdp" or None.
+
+    ``located=True`` is for a file whose records carry geometries (GeoParquet, GeoJSON,
+    GeoPackage): an export converted to one keeps its fields but may drop the latitude
+    and longitude columns its points were made from.
 
     Examples
     --------
     >>> detect_layout(UCDP_COLUMNS)
     'ucdp'
+    >>> acled_points = [c for c in ACLED_COLUMNS if c not in ("latitude", "longitude")]
+    >>> detect_layout(acled_points), detect_layout(acled_points, located=True)
+    (None, 'acled')
     """
     names = {str(c).strip().lower() for c in columns}
-    if set(ACLED_REQUIRED) <= names:
+    if set(_required("acled", located)) <= names:
         return "acled"
-    if set(UCDP_REQUIRED) <= names:
+    if set(_required("ucdp", located)) <= names:
         return "ucdp"
     return None
 
 
-def require_layout(columns: Iterable[object], layout: str, path: str) -> None:
-    """Raise :class:`~geo.errors.InputFileError` unless ``columns`` hold ``layout``'s keys."""
-    required = ACLED_REQUIRED if layout == "acled" else UCDP_REQUIRED
+def require_layout(columns: Iterable[object], layout: str, path: str, *, located: bool = False) -> None:
+    """Raise :class:`~geo.errors.InputFileError` unless ``columns`` hold ``layout``'s keys
+    (the coordinate columns not needed when ``located``, see :func:`detect_layout`)."""
+    required = _required(layout, located)
     names = {str(c).strip().lower() for c in columns}
     missing = [c for c in required if c not in names]
     if missing:
@@ -245,8 +262,9 @@ def from_acled(frame: pd.DataFrame) -> pd.DataFrame:
     out["geo_precision"] = _text(frame, "geo_precision")
     out["precision_km"] = _coded(frame, "geo_precision", ACLED_PRECISION_KM, "float")
     out["sources"] = _sources(_text(frame, "source"), "publisher")
-    out["latitude"] = frame["latitude"]
-    out["longitude"] = frame["longitude"]
+    for column in COORDINATE_COLUMNS:  # absent where geometries locate the records
+        if column in frame.columns:
+            out[column] = frame[column]
     out["country_name"] = _text(frame, "country")
     used = {"event_id_cnty", "event_date", "time_precision", "notes", "source", "iso", "country"}
     return _keep_rest(out, frame, used)
@@ -290,8 +308,9 @@ def from_ucdp(frame: pd.DataFrame) -> pd.DataFrame:
     out["geo_precision"] = _coded(frame, "where_prec", UCDP_GEO_PRECISION, "Int64")
     out["precision_km"] = _coded(frame, "where_prec", UCDP_PRECISION_KM, "float")
     out["sources"] = _sources(_text(frame, "source_article"), "title")
-    out["latitude"] = frame["latitude"]
-    out["longitude"] = frame["longitude"]
+    for column in COORDINATE_COLUMNS:
+        if column in frame.columns:
+            out[column] = frame[column]
     out["date_end"] = _text(frame, "date_end")
     out["country_name"] = _text(frame, "country")
     used = {"id", "date_start", "date_prec", "type_of_violence", "dyad_name", "where_description",

@@ -74,4 +74,5 @@ def read_ogr_pieces(path: Path, layout: str | None, progress: Progress, *, conta
     record = np.arange(1, len(table) + 1, dtype=np.int64)
     progress.advance(len(table))
     crs = frame.crs.to_wkt() if frame.crs is not None else None
-    yield geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms), layout or formats.detect_layout(table.columns), path)
+    yield geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms),
+                         layout or formats.detect_layout(table.columns, located=True), path)

@@ -205,8 +205,9 @@ def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow:
 
 def geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
                     original: pd.DataFrame | GeometryAsText, layout: str | None, path: Path) -> Piece:
-    """A chunk whose locations are shapely geometries (GeoParquet)."""
+    """A chunk whose locations are shapely geometries (GeoParquet, GeoPackage and the like)."""
     if layout is not None:
+        formats.require_layout(table.columns, layout, str(path), located=True)
         table = formats.to_schema(table, layout)
     problems = _no_problems(table.index)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -284,13 +285,14 @@ def read_parquet_pieces(path: Path, layout: str | None, progress: Progress) -> I
 def _parquet_geometry_piece(wkb: pa.Array, table: pd.DataFrame, record: np.ndarray, crs: Any,
                             layout: str | None, path: Path) -> Piece:
     """A GeoParquet chunk: coordinates read from the WKB when all are points, else through shapely."""
-    layout = layout or formats.detect_layout(table.columns)
+    layout = layout or formats.detect_layout(table.columns, located=True)
     xy = wkb_point_coordinates(wkb)
     if xy is None:
         geoms = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False), on_invalid="ignore")
         return geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms), layout, path)
     original = WkbAsText(table, wkb)  # the fields as read, before the layout's renaming
     if layout is not None:
+        formats.require_layout(table.columns, layout, str(path), located=True)
         table = formats.to_schema(table, layout)
     return Piece(table=table, lon=xy[0], lat=xy[1], record=record, problems=_no_problems(table.index),
                  original=original, crs=crs, lat_field="geometry", lon_field="geometry",
@@ -423,11 +425,11 @@ def read_geojson_pieces(path: Path, layout: str | None, progress: Progress) -> I
         return
     columns = _feature_columns(features)
     table = _nested_as_json(pd.DataFrame.from_records(columns.props, index=pd.RangeIndex(len(columns.props))))
-    layout = layout or formats.detect_layout(table.columns)
+    layout = layout or formats.detect_layout(table.columns, located=True)
     original = table.assign(geometry=[json.dumps(f.get("geometry"), ensure_ascii=False) if isinstance(f, dict) else None
                                       for f in features])
     if layout is not None:
-        formats.require_layout(table.columns, layout, str(path))
+        formats.require_layout(table.columns, layout, str(path), located=True)
         table = formats.to_schema(table, layout)
         for column in [c for c in validate.find_coordinate_columns(table.columns) if c is not None]:
             table = table.drop(columns=column)

@@ -124,3 +124,30 @@ def test_cli_analyze_reads_acled_and_ucdp(tmp_path: Path) -> None:
         assert run.exit_code == 0, run.output
         assert run.stdout.startswith(f"read {len(read_incidents(sample))}, processed ")
         assert not (tmp_path / f"{sample.stem}.rejects.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".geojson", ".gpkg"])
+def test_an_acled_export_with_geometries_instead_of_coordinates_is_still_acled(tmp_path: Path, suffix: str) -> None:
+    """An export turned into points (latitude and longitude dropped) reads as the CSV does."""
+    import geopandas as gpd
+
+    from geo.synthetic import acled_export
+
+    table = acled_export(300, seed=4)
+    table.to_csv(tmp_path / "export.csv", index=False)
+    points = gpd.GeoDataFrame(table.drop(columns=["latitude", "longitude"]),
+                              geometry=gpd.points_from_xy(table["longitude"], table["latitude"]), crs="EPSG:4326")
+    converted = tmp_path / f"export{suffix}"
+    if suffix == ".parquet":
+        points.to_parquet(converted)
+    else:
+        points.to_file(converted)
+    from_csv = read_incidents_checked(tmp_path / "export.csv")
+    from_points = read_incidents_checked(converted)
+    assert from_points.layout == from_csv.layout == "acled"
+    assert from_points.summary() == from_csv.summary()
+    columns = ["id", "date", "date_precision", "event_type", "fatalities", "country", "precision_km"]
+    left = from_csv.frame[columns].reset_index(drop=True).astype(str)
+    right = from_points.frame[columns].reset_index(drop=True).astype(str)
+    pd.testing.assert_frame_equal(left, right)
+    assert from_points.frame.geometry.geom_equals_exact(from_csv.frame.geometry.reset_index(drop=True), 1e-9).all()
