@@ -1,12 +1,14 @@
 """Duplicate ids across the chunks of a file, in little memory.
 
 A record whose id an earlier record of the file already has is rejected; the first is
-kept. Read in chunks, a file's ids are checked against those of the earlier chunks: each
-id is kept as a 64-bit hash (sorted, for a binary search) with its record number and its
-text in Arrow (about 20 bytes an id, against some 80 for a Python string), and a hash
-that matches is confirmed on the text, so two ids whose hashes collide are never taken
-for one. Sorted runs are merged as they grow (the sizes at least halve from the first
-run to the last), so a file of ``n`` ids is searched in ``log n`` runs.
+kept. Read in chunks, a file's ids are checked against those of the earlier chunks. Each
+kept id is stored once, in the order it came: its text in Arrow and its record number
+(about 22 bytes an id, against some 80 for a Python string). A search index of sorted
+runs holds each id's 64-bit hash and its position in that store (12 bytes); a hash that
+matches is confirmed on the text, so two ids whose hashes collide are never taken for
+one. Runs are merged as they grow (the sizes at least halve from the first run to the
+last), so a file of ``n`` ids is searched in ``log n`` runs, and a merge moves only the
+hashes and positions, never the texts.
 
 Examples
 --------
@@ -21,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +36,7 @@ __all__ = ["SeenIds"]
 @dataclass
 class _Run:
     hashes: np.ndarray  # uint64, sorted
-    records: np.ndarray  # int64, in the order of ``hashes``
-    texts: pa.Array  # the ids as text, in the same order
+    positions: np.ndarray  # uint32 (int64 beyond 4 billion): each id's place in the store
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -56,10 +58,14 @@ class SeenIds:
     def __init__(self, unit: str) -> None:
         self.unit = unit
         self._runs: list[_Run] = []
+        self._texts: list[pa.Array] = []  # the kept ids, a chunk's at a time, in order
+        self._records: list[np.ndarray] = []
+        self._starts: list[int] = []  # the store position of each chunk's first id
+        self._size = 0
 
     def __len__(self) -> int:
         """Number of ids remembered (those of the records kept so far)."""
-        return sum(len(run) for run in self._runs)
+        return self._size
 
     def check(self, ids: pd.Series, record: np.ndarray) -> pd.Series:
         """A reason for each record whose id an earlier record has (else None), then remember the rest.
@@ -87,6 +93,12 @@ class SeenIds:
         self._add(hashes[new], record[present][new].astype(np.int64), texts[new])
         return reason.astype(object).where(reason.notna(), None)
 
+    def _stored(self, position: int) -> tuple[str, int]:
+        """The text and record number of the id at ``position`` in the store."""
+        chunk = bisect.bisect_right(self._starts, position) - 1
+        offset = position - self._starts[chunk]
+        return self._texts[chunk][offset].as_py(), int(self._records[chunk][offset])
+
     def _earlier(self, hashes: np.ndarray, texts: np.ndarray) -> np.ndarray:
         """The record of an earlier chunk with each id, or -1."""
         found = np.full(len(hashes), -1, dtype=np.int64)
@@ -97,8 +109,9 @@ class SeenIds:
             for k in hit:  # equal hashes are rare beyond real duplicates; confirm on the text
                 position = int(at[k])
                 while position < len(run) and run.hashes[position] == hashes[k]:
-                    if run.texts[position].as_py() == texts[k]:
-                        found[k] = run.records[position]
+                    text, record = self._stored(int(run.positions[position]))
+                    if text == texts[k]:
+                        found[k] = record
                         break
                     position += 1
         return found
@@ -106,11 +119,29 @@ class SeenIds:
     def _add(self, hashes: np.ndarray, records: np.ndarray, texts: np.ndarray) -> None:
         if not len(hashes):
             return
+        self._starts.append(self._size)
+        self._texts.append(pa.array(texts, pa.string()))
+        self._records.append(records)
         order = np.argsort(hashes, kind="stable")
-        self._runs.append(_Run(hashes[order], records[order], pa.array(texts[order], pa.large_string())))
+        self._size += len(hashes)
+        width = np.uint32 if self._size < 2**32 else np.int64  # 4 bytes an id up to 4 billion ids
+        self._runs.append(_Run(hashes[order], (self._starts[-1] + order).astype(width)))
         while len(self._runs) > 1 and len(self._runs[-2]) <= 2 * len(self._runs[-1]):
             last, before = self._runs.pop(), self._runs.pop()
-            joined = np.concatenate([before.hashes, last.hashes])
-            order = np.argsort(joined, kind="stable")
-            texts_joined = pa.concat_arrays([before.texts, last.texts]).take(pa.array(order))
-            self._runs.append(_Run(joined[order], np.concatenate([before.records, last.records])[order], texts_joined))
+            self._runs.append(_merged(before, last))
+
+
+def _merged(before: _Run, last: _Run) -> _Run:
+    """Two sorted runs as one, ``before``'s entries first among equal hashes.
+
+    A linear merge by binary search: no sort of the whole, and no copy beyond the result.
+    """
+    n = len(before) + len(last)
+    slots = np.searchsorted(before.hashes, last.hashes, side="right") + np.arange(len(last))
+    from_last = np.zeros(n, dtype=bool)
+    from_last[slots] = True
+    hashes = np.empty(n, dtype=np.uint64)
+    positions = np.empty(n, dtype=np.result_type(before.positions, last.positions))
+    hashes[slots], positions[slots] = last.hashes, last.positions
+    hashes[~from_last], positions[~from_last] = before.hashes, before.positions
+    return _Run(hashes, positions)

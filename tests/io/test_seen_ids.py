@@ -63,3 +63,15 @@ def test_ids_whose_hashes_collide_are_told_apart_by_their_text(monkeypatch: pyte
     monkeypatch.setattr(seen_ids, "_hash", lambda texts: np.zeros(len(texts), dtype=np.uint64))
     ids = ["x", "y", "x", None, "z", "y", "w"]
     assert _chunked(ids, [2, 5]) == _reference(ids, "line")
+
+
+@given(st.lists(st.integers(0, 6), max_size=30), st.lists(st.integers(0, 6), max_size=30))
+def test_a_merge_of_two_runs_is_their_stable_sort(before: list[int], last: list[int]) -> None:
+    """The binary-search merge against NumPy's stable sort of the two runs joined."""
+    a = seen_ids._Run(np.sort(np.array(before, dtype=np.uint64)), np.arange(len(before), dtype=np.uint32))
+    b = seen_ids._Run(np.sort(np.array(last, dtype=np.uint64)), np.arange(100, 100 + len(last), dtype=np.uint32))
+    merged = seen_ids._merged(a, b)
+    joined = np.concatenate([a.hashes, b.hashes])
+    order = np.argsort(joined, kind="stable")
+    assert merged.hashes.tolist() == joined[order].tolist()
+    assert merged.positions.tolist() == np.concatenate([a.positions, b.positions])[order].tolist()
