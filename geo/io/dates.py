@@ -108,7 +108,11 @@ def dates_out_of_range(iso: pd.Series) -> np.ndarray:
     >>> dates_out_of_range(pd.Series(["0001-01-01", "2024-01-16", "9999-12-31", None])).tolist()
     [True, False, True, False]
     """
-    years = pd.to_numeric(iso.str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
+    head = iso.str.slice(0, 4)
+    try:  # the years of parse_dates' output are digits: cast at once
+        years = head.astype(float).to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        years = pd.to_numeric(head, errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         out: np.ndarray = (years < FIRST_YEAR) | (years > last_year())
     return out
@@ -123,8 +127,11 @@ def date_problems(values: pd.Series, expected: str = "; expected YYYY-MM-DD or '
     """
     iso, bad = parse_dates(values)
     reason = pd.Series(None, index=values.index, dtype=object)
+    early = dates_out_of_range(iso)
+    if not (bad.any() or early.any()):
+        return iso, reason
     text = _text(values)
-    quoted = text.astype(str).map(repr)
+    quoted = text.astype(str).map(repr)  # the values as written, for the messages
     if bad.any():
         day = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
         clock = bad & day & text.str.fullmatch(_ISO_DATE).fillna(False).astype(bool).to_numpy()
@@ -132,7 +139,6 @@ def date_problems(values: pd.Series, expected: str = "; expected YYYY-MM-DD or '
                          + "; expected HH:MM or HH:MM:SS with hours 00-23 and minutes 00-59")
         other = bad & ~clock
         reason[other] = "unparseable date " + quoted[other] + expected
-    early = dates_out_of_range(iso)
     if early.any():
         reason[early] = ("date " + quoted[early] + f" is outside the years {FIRST_YEAR}..{last_year()}; "
                          "check the year")
