@@ -25,12 +25,14 @@ most 6x the floor and 1 GB at a million rows; at most 2 GB at ten million, near-
 
 Measured on the 2-core development machine (chunks of 100,000 rows, 2026-12-04):
 
-- 1,000,000 rows: streamed 9.9 s, 719 MB peak; floor 0.76 s (x13.0); pass-through 5.3 s
-  (x6.9 the floor), so the streamed run is x1.9 of the pass-through.
-- 10,000,000 rows: streamed 92.5 s, 1243 MB peak; floor 7.56 s (x12.2); pass-through
-  47.8 s (x6.3); slope 9.2 s per million rows (x0.94 of linear).
-- Before this round (same machine, under load): 1,000,000 rows 18.6 s and 787 MB; in
-  memory 18.2 s and 1909 MB; 10,000,000 rows 188 s and 1412 MB.
+- 1,000,000 rows: streamed 12.0 s, 780 MB peak; floor 0.78 s (x15.4); pass-through 5.4 s
+  (x7.0 the floor), so the streamed run is x2.2 of the pass-through.
+- 10,000,000 rows: streamed 121.7 s, 1570 MB peak; floor 7.71 s (x15.8); pass-through
+  50.3 s (x6.5); slope 12.2 s per million rows (x1.01 of linear).
+- Before this round (under load, and with the export's fields not yet mapped: its
+  GeoParquet has no latitude and longitude columns, and was read as plain incidents):
+  1,000,000 rows 18.6 s and 787 MB; in memory 18.2 s and 1909 MB; 10,000,000 rows 188 s
+  and 1412 MB.
 
 Where a million rows go (cProfile): reading Parquet into pandas, checking and typing the
 30 ACLED columns, making the points, the analysis (distances to the three border sources,
