@@ -122,3 +122,26 @@ def _progress_default_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     from geo import progress
 
     monkeypatch.setattr(progress, "DEFAULT", False)
+
+
+@pytest.fixture
+def counted_builds(tmp_path, monkeypatch):
+    """Corridors cached in a fresh, empty folder (``tmp_path / "cache"``), every real build counted.
+
+    Yields the list of ``(km, side, border)`` of the corridors actually built.
+    """
+    from geo import settings
+    from geo.geodesy import corridor
+
+    monkeypatch.setattr(settings, "CACHE_DIR", str(tmp_path / "cache"))
+    builds: list[tuple[float, str | None, str]] = []
+    real_build = corridor._build
+
+    def counting(km, side, border):
+        builds.append((km, side, border))
+        return real_build(km, side, border)
+
+    monkeypatch.setattr(corridor, "_build", counting)
+    corridor.border_corridor.cache_clear()
+    yield builds
+    corridor.border_corridor.cache_clear()

@@ -56,32 +56,15 @@ def test_each_corridor_carries_the_licences_of_its_border():
     assert len(osm) == len(settings.DEFAULT_BANDS_KM) and all("ODbL-1.0" in r["derived_from"]["licences"] for r in osm)
 
 
-@pytest.fixture
-def empty_cache(tmp_path, monkeypatch):
-    """An empty cache folder, and a count of the corridors actually built."""
-    monkeypatch.setattr(settings, "CACHE_DIR", str(tmp_path / "cache"))
-    builds: list[tuple[float, str | None, str]] = []
-    real_build = corridor._build
-
-    def counting(km, side, border_source):
-        builds.append((km, side, border_source))
-        return real_build(km, side, border_source)
-
-    monkeypatch.setattr(corridor, "_build", counting)
-    border_corridor.cache_clear()
-    yield builds
-    border_corridor.cache_clear()
-
-
 @pytest.mark.parametrize("source", sorted(BORDER_SOURCES))
-def test_a_default_band_is_read_from_the_shipped_entry_not_built(empty_cache, tmp_path, source):
+def test_a_default_band_is_read_from_the_shipped_entry_not_built(counted_builds, tmp_path, source):
     for km in settings.DEFAULT_BANDS_KM:
         assert border_corridor(km, border=source).area > 0
-    assert empty_cache == []
+    assert counted_builds == []
     assert not (tmp_path / "cache").exists()  # nothing needed writing
 
 
-def test_a_shipped_corridor_is_what_the_construction_builds(empty_cache):
+def test_a_shipped_corridor_is_what_the_construction_builds(counted_builds):
     """Rebuilt here (the smallest: 10 km of the Natural Earth border), it matches the shipped one."""
     shipped = border_corridor(10, border="naturalearth")
     rebuilt = shapely.from_wkb(corridor_arrays(10, None, "naturalearth")["wkb"].tobytes())
@@ -90,7 +73,7 @@ def test_a_shipped_corridor_is_what_the_construction_builds(empty_cache):
     assert area_shipped == pytest.approx(abs(GEOD.geometry_area_perimeter(rebuilt)[0]), rel=1e-9)
 
 
-def test_a_shipped_corridor_reaches_the_stated_distance(empty_cache):
+def test_a_shipped_corridor_reaches_the_stated_distance(counted_builds):
     """Independently of our distance code: GeographicLib's inverse from points on the edge.
 
     Every outer-edge vertex of the 25 km corridor lies 25 km from the border, give or
@@ -110,7 +93,7 @@ def test_a_shipped_corridor_reaches_the_stated_distance(empty_cache):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "tampered"])
-def test_a_damaged_shipped_entry_is_rebuilt_not_trusted(empty_cache, tmp_path, monkeypatch, damage):
+def test_a_damaged_shipped_entry_is_rebuilt_not_trusted(counted_builds, tmp_path, monkeypatch, damage):
     shipped = tmp_path / "derived"
     shutil.copytree(FOLDER, shipped)
     monkeypatch.setattr(cache, "shipped_dir", lambda: shipped)
@@ -126,6 +109,6 @@ def test_a_damaged_shipped_entry_is_rebuilt_not_trusted(empty_cache, tmp_path, m
         with entry.open("wb") as handle:
             np.savez(handle, **arrays)
     again = border_corridor(10, border="naturalearth")
-    assert empty_cache == [(10.0, None, "naturalearth")]
+    assert counted_builds == [(10.0, None, "naturalearth")]
     assert shapely.hausdorff_distance(again, good) < 1e-7
     assert len(list((tmp_path / "cache" / "corridor").glob("*.npz"))) == 1  # the rebuilt one, in the user cache

@@ -71,26 +71,6 @@ def test_bad_arguments():
 # --------------------------------------------------------------------------- the disk cache
 
 
-@pytest.fixture
-def counted_builds(tmp_path, monkeypatch):
-    """Corridors cached in a fresh folder, with every real build counted."""
-    from geo import settings
-    from geo.geodesy import corridor
-
-    monkeypatch.setattr(settings, "CACHE_DIR", str(tmp_path / "cache"))
-    builds: list[tuple[float, str | None, str]] = []
-    real_build = corridor._build
-
-    def counting(km, side, border):
-        builds.append((km, side, border))
-        return real_build(km, side, border)
-
-    monkeypatch.setattr(corridor, "_build", counting)
-    border_corridor.cache_clear()
-    yield builds
-    border_corridor.cache_clear()
-
-
 def test_a_second_run_reuses_the_cached_corridor(counted_builds, tmp_path):
     first = border_corridor(30, border="naturalearth")
     border_corridor.cache_clear()  # a new process: nothing in memory
