@@ -132,7 +132,7 @@ def border_corridor(km: float, side: str | None = None, border: str = settings.D
 
     A corridor takes seconds to build. The whole corridors of the default bands
     (:data:`geo.settings.DEFAULT_BANDS_KM`) of every border source are shipped in
-    ``data/derived`` (built by ``scripts/build_corridors.py``); any other is built once per
+    ``data/derived`` (built by ``scripts/build_derived.py``); any other is built once per
     border file and distance and kept in the disk cache (:mod:`geo.cache`). Either is found
     by its key (:func:`corridor_key`: the border file's SHA-256, ``km``, ``side`` and the
     construction's parameters) and read back in milliseconds, and a process keeps the ones

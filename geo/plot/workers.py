@@ -33,7 +33,7 @@ from typing import Any
 
 from geo.errors import GeoValueError
 
-__all__ = ["check_jobs", "default_jobs", "draw_and_save", "figure_context", "start_workers"]
+__all__ = ["caller_state", "check_jobs", "default_jobs", "draw_and_save", "figure_context", "start_workers"]
 
 logger = logging.getLogger("geo")
 
