@@ -206,22 +206,30 @@ def read_csv_pieces(path: Path, layout: str | None, progress: Progress, *, slow:
 def geometry_piece(table: pd.DataFrame, geoms: np.ndarray, record: np.ndarray, crs: Any,
                     original: pd.DataFrame | GeometryAsText, layout: str | None, path: Path) -> Piece:
     """A chunk whose locations are shapely geometries (GeoParquet, GeoPackage and the like)."""
-    if layout is not None:
-        formats.require_layout(table.columns, layout, str(path), located=True)
-        table = formats.to_schema(table, layout)
-    problems = _no_problems(table.index)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    problems.loc[missing, ["field", "reason"]] = ["geometry", "missing or empty geometry"]
-    types = shapely.get_type_id(geoms)
-    other = ~missing & (types != 0)
+    other = ~missing & (shapely.get_type_id(geoms) != 0)
     points = geoms.copy()
     if other.any():
         points[other] = shapely.point_on_surface(geoms[other])
     points[missing] = None
     lon = shapely.get_x(points).astype(float)
     lat = shapely.get_y(points).astype(float)
+    return _located_piece(table, lon, lat, record, crs, original, layout, path, missing=missing, non_point=other)
+
+
+def _located_piece(table: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, record: np.ndarray, crs: Any,
+                   original: pd.DataFrame | GeometryAsText, layout: str | None, path: Path, *,
+                   missing: np.ndarray | None = None, non_point: np.ndarray | None = None) -> Piece:
+    """A chunk located by its geometries' coordinates: the layout applied, missing ones noted."""
+    if layout is not None:
+        formats.require_layout(table.columns, layout, str(path), located=True)
+        table = formats.to_schema(table, layout)
+    problems = _no_problems(table.index)
+    if missing is not None:
+        problems.loc[missing, ["field", "reason"]] = ["geometry", "missing or empty geometry"]
+    non_point = np.zeros(len(table), dtype=bool) if non_point is None else non_point
     return Piece(table=table, lon=lon, lat=lat, record=record, problems=problems, original=original, crs=crs,
-                 lat_field="geometry", lon_field="geometry", non_point=other, layout=layout)
+                 lat_field="geometry", lon_field="geometry", non_point=non_point, layout=layout)
 
 
 def _arrow_types(arrow_type: pa.DataType) -> Any:
@@ -290,13 +298,7 @@ def _parquet_geometry_piece(wkb: pa.Array, table: pd.DataFrame, record: np.ndarr
     if xy is None:
         geoms = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False), on_invalid="ignore")
         return geometry_piece(table, geoms, record, crs, GeometryAsText(table, geoms), layout, path)
-    original = WkbAsText(table, wkb)  # the fields as read, before the layout's renaming
-    if layout is not None:
-        formats.require_layout(table.columns, layout, str(path), located=True)
-        table = formats.to_schema(table, layout)
-    return Piece(table=table, lon=xy[0], lat=xy[1], record=record, problems=_no_problems(table.index),
-                 original=original, crs=crs, lat_field="geometry", lon_field="geometry",
-                 non_point=np.zeros(len(table), dtype=bool), layout=layout)
+    return _located_piece(table, xy[0], xy[1], record, crs, WkbAsText(table, wkb), layout, path)
 
 
 def _feature_geometry(geometry: Any) -> tuple[float, float, str | None, str | None]:
